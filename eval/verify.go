@@ -71,9 +71,9 @@ type OperatingPoint struct {
 	// Genuine and Impostor are the numbers of comparisons behind the rates.
 	Genuine  int `json:"genuine"`
 	Impostor int `json:"impostor"`
-	// FMRUpper is the rule-of-three bound 3/Impostor, an approximate 95%
-	// upper confidence bound on the FMR, set only when no false match was
-	// observed (FalseMatches == 0); otherwise it is 0.
+	// FMRUpper is the rule-of-three bound 3/Impostor (at most 1), an
+	// approximate 95% upper confidence bound on the FMR, set only when no
+	// false match was observed (FalseMatches == 0); otherwise it is 0.
 	FMRUpper float64 `json:"fmr_upper95,omitempty"`
 	// Unresolved reports that Impostor < 3/TargetFMR: too few impostor
 	// comparisons to show, even with no false match, that the FMR is at
@@ -99,7 +99,7 @@ func OperatingPointAt(genuine, impostor *Scores, t float64) (OperatingPoint, err
 	p.FMR = float64(p.FalseMatches) / float64(p.Impostor)
 	p.FNMR = float64(p.FalseNonMatches) / float64(p.Genuine)
 	if p.FalseMatches == 0 {
-		p.FMRUpper = 3 / float64(p.Impostor)
+		p.FMRUpper = min(1, 3/float64(p.Impostor))
 	}
 	return p, nil
 }
