@@ -91,7 +91,12 @@ func (r *Report) Text() string {
 		}
 		tw.Flush()
 	}
-	return b.String()
+	// tabwriter pads empty last cells; drop the trailing blanks.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Markdown renders the report as a Markdown section with tables.
