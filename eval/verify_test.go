@@ -358,3 +358,55 @@ func naiveEER(gen, imp []float64) (EER, bool) {
 	}
 	return EER{}, false
 }
+
+// FuzzEqualErrorRate checks the fast EER and threshold search against their
+// definitions on small sets with many ties: each byte is a score in 0..15,
+// bytes before the split are genuine and the rest impostor.
+func FuzzEqualErrorRate(f *testing.F) {
+	f.Add([]byte{6, 7, 8, 9, 1, 2, 3, 6}, uint8(4))
+	f.Add([]byte{5, 5, 7, 3, 5, 5, 5}, uint8(3))
+	f.Add([]byte{5, 5, 5, 5, 5}, uint8(3))
+	f.Add([]byte{1, 2}, uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, split uint8) {
+		if len(data) > 64 {
+			return
+		}
+		k := int(split)
+		if k < 1 || k >= len(data) {
+			return
+		}
+		var gen, imp []float64
+		for i, b := range data {
+			v := float64(b%16) / 4
+			if i < k {
+				gen = append(gen, v)
+			} else {
+				imp = append(imp, v)
+			}
+		}
+		e, err := EqualErrorRate(scores(gen...), scores(imp...))
+		n, ok := naiveEER(gen, imp)
+		if err != nil || !ok || !near(e.Rate, n.Rate) || !near(e.Threshold, n.Threshold) {
+			t.Fatalf("EER %+v, %v; naive %+v", e, err, n)
+		}
+		if e.Rate < 0 || e.Rate > 1 {
+			t.Fatalf("EER rate %v", e.Rate)
+		}
+		for _, target := range []float64{0.01, 0.25, 0.5, 0.9} {
+			thr, _ := ThresholdForFMR(scores(imp...), target)
+			fm, fmBelow := 0, 0
+			for _, v := range imp {
+				if v >= thr {
+					fm++
+				}
+				if v >= math.Nextafter(thr, math.Inf(-1)) {
+					fmBelow++
+				}
+			}
+			nImp := float64(len(imp))
+			if float64(fm)/nImp > target || float64(fmBelow)/nImp <= target {
+				t.Fatalf("target %v: threshold %v not the smallest meeting it (%d, %d of %d)", target, thr, fm, fmBelow, len(imp))
+			}
+		}
+	})
+}
