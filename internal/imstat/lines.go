@@ -239,21 +239,40 @@ func rankTo(dst, src *fimg.Image, r int, isMax bool) *fimg.Image {
 }
 
 // rank1D writes into dst the max (or min) of src over windows of radius r,
-// cut at the ends.
+// cut at the ends. It uses the van Herk/Gil-Werman algorithm: three
+// comparisons a sample whatever r. The minimum is computed as the negated
+// maximum of the negated samples.
 func rank1D(dst, src []float32, r int, isMax bool) {
-	n := len(src)
-	for i := range dst {
-		win := src[max(i-r, 0):min(i+r+1, n)]
-		best := win[0]
-		if isMax {
-			for _, v := range win[1:] {
-				best = max(best, v)
-			}
-		} else {
-			for _, v := range win[1:] {
-				best = min(best, v)
-			}
+	n, k := len(src), 2*r+1
+	// ext is src with r samples of -Inf on each side, rounded up to whole
+	// blocks of k.
+	m := (n + 2*r + k - 1) / k * k
+	ext := make([]float32, 3*m)
+	ext, g, h := ext[:m], ext[m:2*m], ext[2*m:]
+	sign := float32(1)
+	if !isMax {
+		sign = -1
+	}
+	inf := float32(math.Inf(-1))
+	for i := range ext {
+		ext[i] = inf
+	}
+	for i, v := range src {
+		ext[i+r] = sign * v
+	}
+	// g: running max from each block's start; h: from each block's end.
+	for b := 0; b < m; b += k {
+		g[b] = ext[b]
+		for i := b + 1; i < b+k; i++ {
+			g[i] = max(g[i-1], ext[i])
 		}
-		dst[i] = best
+		h[b+k-1] = ext[b+k-1]
+		for i := b + k - 2; i >= b; i-- {
+			h[i] = max(h[i+1], ext[i])
+		}
+	}
+	// Window i covers ext[i : i+k], which spans at most two blocks.
+	for i := range dst[:n] {
+		dst[i] = sign * max(h[i], g[i+k-1])
 	}
 }

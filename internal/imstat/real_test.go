@@ -12,6 +12,9 @@ import (
 // modality, for comparison with synthetic images. It checks only that the
 // figures are in plausible ranges.
 func TestRealSummaries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses every real ROI; skipped in -short mode")
+	}
 	m, err := dataset.ReadRealManifest()
 	if errors.Is(err, dataset.ErrNoRealData) {
 		t.Skipf("real data absent, skipping: %v", err)
@@ -42,4 +45,3 @@ func TestRealSummaries(t *testing.T) {
 		}
 	}
 }
-
