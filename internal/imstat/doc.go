@@ -40,8 +40,8 @@
 // Real ROI sets differ among themselves as much as a good synthetic set
 // should differ from them. TestRealSummaries logs the summaries of the real
 // sets in ../shared/data (run go test -v -run Real). For instance, Tongji
-// and PolyU visible ROIs have coherence 0.50 to 0.54, fine-line density 0.07
-// to 0.12 and spectral slope -3.6 to -2.4; the NIR sets have lower
+// and PolyU visible ROIs have coherence 0.50 to 0.54, fine-line density
+// 0.065 to 0.12 and spectral slope -3.6 to -2.4; the NIR sets have lower
 // intensity spread (std 0.025 to 0.03 of the grey range).
 //
 // # Concurrency

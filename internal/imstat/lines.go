@@ -25,8 +25,9 @@ var (
 	// (palm creases there are 2 to 6 px wide).
 	FineLines = LineScale{Radius: 4, SmoothSigma: 0.7, ContrastRadius: 12}
 	// CoarseLines finds dark bands up to 20 px wide: the veins of NIR
-	// palm images and the broad principal lines, as well as everything
-	// FineLines finds.
+	// palm images and the broad principal lines. Thin lines less than
+	// half as deep as a band within 10 px are left out, so it does not
+	// contain everything FineLines finds.
 	CoarseLines = LineScale{Radius: 10, SmoothSigma: 2, ContrastRadius: 30}
 )
 
@@ -48,10 +49,16 @@ const (
 //     2*sc.Radius+1: how much darker each pixel is than the level its
 //     surroundings would fill a narrow dark feature to. It equals the
 //     depth of dark lines and spots narrower than the square, and is 0 on
-//     flat regions, ramps and bright features.
+//     flat regions, ramps (also those running into the image edge, which
+//     is extended by replication) and bright features.
 //  3. c = the standard deviation of s in the square of side
 //     2*sc.ContrastRadius+1 around each pixel (cut at the image edges).
-//  4. Candidates are the pixels with t >= max(LineK*c, LineMinDepth).
+//  4. p = the maximum of t over the square of step 2, the depth of the
+//     deepest dark feature nearby. Candidates are the pixels with
+//     t >= max(p/2, LineK*c, LineMinDepth): at least half as deep as that
+//     feature, so that a line is measured at its half-depth width, and
+//     deeper than the local contrast, so that faint texture in an
+//     otherwise flat patch does not count.
 //  5. Lines are the 8-connected groups of candidates that are longer than
 //     the square, that is whose bounding box is at least 2*sc.Radius+1
 //     px wide or high; smaller groups are spots (pores, specks, noise)
