@@ -52,6 +52,8 @@ type Capture struct {
 	// the NIR modalities.
 	Image image.Image
 	Truth Truth
+
+	jpeg []byte // the encoded phone photo, for writing without re-encoding
 }
 
 // Truth is what the renderer knows about a capture.
@@ -500,7 +502,8 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 	}
 	tr := s.truth(sampleN, Phone, diff)
 	tr.Mask = mask
-	return &Capture{Image: jpegRoundTrip(out, s.n.jpegQ), Truth: tr}
+	img, enc := jpegRoundTrip(out, s.n.jpegQ)
+	return &Capture{Image: img, Truth: tr, jpeg: enc}
 }
 
 // srgbLUT maps linear [0, 1] in 4096 steps to 8-bit sRGB.
@@ -532,14 +535,15 @@ func srgb8(v float32) uint8 {
 // jpegRoundTrip compresses and decompresses img at quality q, leaving the
 // blocking and ringing of a phone's JPEG encoder. The result is the decoded
 // *image.YCbCr, as a phone photo read from disk would be.
-func jpegRoundTrip(img *image.RGBA, q int) image.Image {
+func jpegRoundTrip(img *image.RGBA, q int) (image.Image, []byte) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
-		return img
+		return img, nil
 	}
-	dec, err := jpeg.Decode(&buf)
+	enc := buf.Bytes()
+	dec, err := jpeg.Decode(bytes.NewReader(enc))
 	if err != nil {
-		return img
+		return img, nil
 	}
-	return dec
+	return dec, enc
 }

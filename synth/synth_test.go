@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"image"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/palmid/palmid/internal/dataset"
 )
 
 func pixels(img image.Image) []byte {
@@ -206,5 +210,48 @@ func TestParseDifficulty(t *testing.T) {
 	}
 	if _, err := ParseDifficulty("nightmare"); err == nil {
 		t.Error("no error for an unknown difficulty")
+	}
+}
+
+func TestWriteDataset(t *testing.T) {
+	dir := t.TempDir()
+	err := WriteDataset(dir, DatasetOptions{Seed: 4, Identities: 2, Samples: 2, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := dataset.ReadFile(filepath.Join(dir, "MANIFEST.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Entries) != 2*2*3 {
+		t.Fatalf("%d entries, want 12", len(m.Entries))
+	}
+	for _, e := range m.Entries {
+		img, err := m.Load(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 640
+		if e.Modality == "visible-hand" {
+			want = 1280
+		}
+		if img.W != want {
+			t.Errorf("%s: width %d, want %d", e.Path, img.W, want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, e.Extra["mask"])); err != nil {
+			t.Errorf("%s: mask missing: %v", e.Path, err)
+		}
+	}
+	// Written captures are the rendered ones.
+	c := NewIdentity(4, 1).Render(NIRVein, 1, nil)
+	got, err := dataset.LoadImage(filepath.Join(dir, "nir-vein", "00001", "00001_"+c.Truth.Hand.String()+"_01.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.(*image.Gray).Pix, c.Image.(*image.Gray).Pix) {
+		t.Error("written vein image differs from the rendered one")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "contact-sheet.png")); err != nil {
+		t.Error(err)
 	}
 }
