@@ -35,11 +35,14 @@ func boxBlur(img *fimg.Image, sigma float64) {
 		}
 	}
 	// Columns: running sums over whole rows at a time, so memory is read in
-	// order.
+	// order. Three passes leave the result in the original buffer's
+	// partner; copy back at the end.
+	orig := img.Pix
 	src := make([]float32, w*h)
 	acc := make([]float32, w)
 	for range 3 {
-		copy(src, img.Pix)
+		// Swap buffers instead of copying: src holds the previous pass.
+		src, img.Pix = img.Pix, src
 		rowAt := func(y int) []float32 {
 			y = min(max(y, 0), h-1)
 			return src[y*w : (y+1)*w]
@@ -58,6 +61,10 @@ func boxBlur(img *fimg.Image, sigma float64) {
 				acc[x] += add[x] - sub[x]
 			}
 		}
+	}
+	if &orig[0] != &img.Pix[0] {
+		copy(orig, img.Pix)
+		img.Pix = orig
 	}
 }
 

@@ -316,10 +316,10 @@ func (s *scene) fingerCrease(part int, u float64, q vec, tex *fimg.Image, res fl
 		joints = [3]float64{0.1 * flen, 0.5 * flen, -100}
 	}
 	for _, j := range joints {
-		dd := (sPos - j) / 0.9
-		cr = math.Max(cr, 0.55*math.Exp(-dd*dd))
-		dd2 := (sPos - j - 2.2) / 0.7
-		cr = math.Max(cr, 0.35*math.Exp(-dd2*dd2))
+		// A joint crease is a pair of grooves: a deep one and a shallower
+		// one 2.2 mm distal.
+		cr = math.Max(cr, 0.55*gauss((sPos-j)/0.9))
+		cr = math.Max(cr, 0.35*gauss((sPos-j-2.2)/0.7))
 	}
 	// Borrow dermal texture from the top band of the canonical map.
 	tx := (across + 12*float64(part) - 42 - texX0) * res
@@ -328,6 +328,23 @@ func (s *scene) fingerCrease(part int, u float64, q vec, tex *fimg.Image, res fl
 	v := float32(cr*s.id.crease) + t
 	return v, float32(cr * 0.5)
 }
+
+// gauss returns exp(-x*x) from a table, 0 for |x| >= 3.
+func gauss(x float64) float64 {
+	x2 := x * x
+	if x2 >= 9 {
+		return 0
+	}
+	return gaussLUT[int(x2*(float64(len(gaussLUT)-1)/9))]
+}
+
+var gaussLUT = func() [1024]float64 {
+	var t [1024]float64
+	for i := range t {
+		t[i] = math.Exp(-float64(i) * 9 / float64(len(t)-1))
+	}
+	return t
+}()
 
 // edgeShade darkens the hand towards its silhouette, where the skin turns
 // away from the light: 1 - 0.55 exp(-depth/4.5 mm), from a table.
@@ -461,14 +478,14 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 		crease[c] = float32(kc[c] * id.crease)
 	}
 	occCol := [3]float32{float32(s.n.occValue * 0.7), float32(s.n.occValue * 0.6), float32(s.n.occValue * 0.5)}
-	sh := s.n.shadow
-	sl := s.n.shadowLine
+	sh := float32(s.n.shadow)
+	sl := [3]float32{float32(s.n.shadowLine[0] / 40), float32(s.n.shadowLine[1] / 40), float32(s.n.shadowLine[2]/40 + 0.5)}
 	s.walk(s.n.scale, func(i int, sm *sample) {
 		x, y := i%s.w, i/s.w
 		l := lf.at(x, y)
 		if sh > 0 {
-			dd := sl[0]*float64(x) + sl[1]*float64(y) + sl[2]
-			l *= float32(1 - sh*clamp(0.5+dd/40, 0, 1))
+			// A cast shadow with a soft edge 40 px wide.
+			l *= 1 - sh*clamp32(sl[0]*float32(x)+sl[1]*float32(y)+sl[2], 0, 1)
 		}
 		for c := range 3 {
 			bgv := ch[c][i] * l
