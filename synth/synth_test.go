@@ -125,6 +125,22 @@ func TestTruthMatchesImage(t *testing.T) {
 			if d := math.Abs(math.Remainder(dir-tr.Orientation, 2*math.Pi)); d > 0.6 {
 				t.Errorf("id %d %v: orientation %.2f but valley direction %.2f", i, m, tr.Orientation, dir)
 			}
+			// The valleys run in order across the hand: the middle–ring
+			// valley lies between the other two, and the index side is
+			// the thumb side, which mirrors between left and right hands.
+			ox, oy := math.Cos(tr.Orientation), math.Sin(tr.Orientation)
+			across := func(p Point) float64 { return -(p.X-tr.Centre.X)*oy + (p.Y-tr.Centre.Y)*ox }
+			a0, a1, a2 := across(tr.Valleys[0]), across(tr.Valleys[1]), across(tr.Valleys[2])
+			if !(a0 < a1 && a1 < a2) && !(a0 > a1 && a1 > a2) {
+				t.Errorf("id %d %v: valleys out of order across the hand: %.1f %.1f %.1f", i, m, a0, a1, a2)
+			}
+			// With y down and the fingers "up" the orientation, a right
+			// palm seen from the palm side has its index finger on the
+			// image's right of the orientation (positive "across" after
+			// the sign convention above), a left palm on the left.
+			if (tr.Hand == Right) != (a0 > a2) {
+				t.Errorf("id %d %v: %v hand but index valley on the wrong side", i, m, tr.Hand)
+			}
 			// Valley distances are plausible for an adult palm (in mm).
 			d := math.Hypot(tr.Valleys[0].X-tr.Valleys[2].X, tr.Valleys[0].Y-tr.Valleys[2].Y) / tr.PxPerMM
 			if d < 25 || d > 65 {
