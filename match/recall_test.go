@@ -1,0 +1,72 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// noisy returns v plus Gaussian noise of norm about sigma·|v|.
+func noisy(rng *rand.Rand, v []float32, sigma float64) []float32 {
+	var ss float64
+	for _, x := range v {
+		ss += float64(x) * float64(x)
+	}
+	s := sigma * math.Sqrt(ss/float64(len(v)))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x + float32(s*rng.NormFloat64())
+	}
+	return out
+}
+
+// TestRerankRecall measures the recall at rank 1 of the two-stage searches
+// against exact float32 search: random unit vectors, each probe a gallery
+// vector plus noise 0.5 to 1.2 times its norm, which brings the cosine with
+// the original down to about 0.64 to 0.89.
+func TestRerankRecall(t *testing.T) {
+	const dim = 256
+	n, probes := 20_000, 2000
+	if testing.Short() || raceEnabled {
+		n, probes = 5000, 1000
+	}
+	rng := rand.New(rand.NewPCG(41, 42))
+	g := NewGallery(dim, 0)
+	g.Grow(n)
+	vecs := make([][]float32, n)
+	for i := range n {
+		vecs[i] = randVec(rng, dim)
+		if err := g.Add(fmt.Sprint(i), mustTemplate(t, vecs[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	modes := []Mode{Int8Rerank, BinaryRerank}
+	agree := make([]int, len(modes))
+	planted, minCos := 0, 1.0
+	var dst []Candidate
+	for range probes {
+		j := rng.IntN(n)
+		m := NewMatcher(mustTemplate(t, noisy(rng, vecs[j], 0.5+0.7*rng.Float64())))
+		dst = g.Search(dst, m, &SearchOptions{K: 1, Threshold: math.Inf(-1)})
+		exact := dst[0]
+		minCos = min(minCos, exact.Score)
+		if exact.ID == fmt.Sprint(j) {
+			planted++
+		}
+		for i, mode := range modes {
+			dst = g.Search(dst, m, &SearchOptions{K: 1, Threshold: math.Inf(-1), Mode: mode})
+			if dst[0] == exact {
+				agree[i]++
+			}
+		}
+	}
+	t.Logf("N=%d, %d probes: exact top-1 is the planted vector for %d, lowest exact top-1 score %.3f", n, probes, planted, minCos)
+	for i, mode := range modes {
+		recall := float64(agree[i]) / float64(probes)
+		t.Logf("mode %d: recall@1 against exact search %d/%d = %.4f", mode, agree[i], probes, recall)
+		if recall < 0.999 {
+			t.Errorf("mode %d: recall@1 %.4f below 0.999", mode, recall)
+		}
+	}
+}

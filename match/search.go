@@ -1,0 +1,226 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// minRowsPerWorker is the fewest rows worth a goroutine of their own: about
+// 20 µs of the cheapest (binary) scan, ten times the cost of starting one.
+const minRowsPerWorker = 8192
+
+// Search returns the best identities for the matcher's probe, best first,
+// appended to dst[:0]: at most K of them, each with the score of its
+// best-matching template, each scoring at least the threshold. Ties in score
+// are broken by enrolment order. It allocates nothing once dst has capacity
+// for K candidates and earlier searches have warmed its scratch space.
+//
+// A nil opts means DefaultSearchOptions. The scan is split over GOMAXPROCS
+// goroutines for galleries of more than a few thousand templates.
+//
+// It panics if the probe's dimension is not the gallery's, the threshold is
+// NaN, or the mode needs a representation the gallery does not keep.
+func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Candidate {
+	o := &DefaultSearchOptions
+	if opts != nil {
+		o = opts
+	}
+	if math.IsNaN(o.Threshold) {
+		panic("match: Search threshold is NaN")
+	}
+	k := max(o.K, 1)
+	mode := o.Mode
+	dst = dst[:0]
+
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if m.probe.Dim() != g.dim {
+		panic(fmt.Sprintf("match: Search with a probe of dimension %d in a gallery of %d", m.probe.Dim(), g.dim))
+	}
+	if need := mode.keep(); g.keep&need != need {
+		panic(fmt.Sprintf("match: Search mode %d needs rows the gallery does not keep", mode))
+	}
+	if g.n == 0 {
+		return dst
+	}
+
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	var best *topk
+	switch mode {
+	case Exact, Int8:
+		best = s.scan(g, m.probe, mode, k, floor32(o.Threshold), true)
+	case Binary:
+		best = s.scan(g, m.probe, mode, k, g.agreeFloor(o.Threshold), true)
+	default:
+		r := o.Rerank
+		if r <= 0 {
+			r = 10 * k
+		}
+		pre := s.scan(g, m.probe, mode.scan(), max(r, k), float32(math.Inf(-1)), false)
+		best = &s.final
+		best.reset(k, floor32(o.Threshold), true)
+		p, d := m.probe.vec, g.dim
+		for _, h := range pre.h {
+			r := int(h.key)
+			best.push(dot(p, g.vecs[r*d:(r+1)*d]), g.owner[r])
+		}
+	}
+	for _, h := range best.sorted() {
+		score := float64(h.score)
+		if mode == Binary {
+			score /= float64(g.dim)
+		}
+		dst = append(dst, Candidate{ID: g.ids[h.key].id, Score: score})
+	}
+	return dst
+}
+
+// agreeFloor turns a threshold on 1 − Hamming/dim into the fewest agreeing
+// bits, the unit of binary scans: the smallest a with a/dim >= t.
+func (g *Gallery) agreeFloor(t float64) float32 {
+	d := float64(g.dim)
+	a := math.Ceil(max(0, min(d+1, t*d)))
+	for a > 0 && (a-1)/d >= t {
+		a--
+	}
+	for a <= d && a/d < t {
+		a++
+	}
+	return float32(a)
+}
+
+// scratch is the per-search working memory, pooled so searches do not
+// allocate.
+type scratch struct {
+	tasks  []scanTask
+	wg     sync.WaitGroup
+	merged topk
+	final  topk
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// scan runs one pass of the given mode (Exact, Int8 or Binary) over the
+// whole gallery, split over goroutines, and returns the merged best k hits
+// of at least floor: identities if dedupe, rows otherwise.
+func (s *scratch) scan(g *Gallery, p *Template, mode Mode, k int, floor float32, dedupe bool) *topk {
+	w := min(runtime.GOMAXPROCS(0), (g.n+minRowsPerWorker-1)/minRowsPerWorker)
+	if cap(s.tasks) < w {
+		s.tasks = make([]scanTask, w)
+	}
+	s.tasks = s.tasks[:w]
+	for i := range s.tasks {
+		t := &s.tasks[i]
+		t.g, t.p, t.mode = g, p, mode
+		t.lo, t.hi = g.n*i/w, g.n*(i+1)/w
+		t.top.reset(k, floor, dedupe)
+		t.wg = &s.wg
+	}
+	s.wg.Add(w - 1)
+	for i := 1; i < w; i++ {
+		go scanWorker()
+	}
+	for i := 1; i < w; i++ {
+		scanTasks <- &s.tasks[i]
+	}
+	s.tasks[0].run()
+	s.wg.Wait()
+
+	s.merged.reset(k, floor, dedupe)
+	for i := range s.tasks {
+		t := &s.tasks[i]
+		for _, h := range t.top.h {
+			s.merged.push(h.score, h.key)
+		}
+		t.g, t.p, t.wg = nil, nil, nil // let go of the gallery while pooled
+	}
+	return &s.merged
+}
+
+// scanTasks hands tasks to goroutines started by scan. Each search starts as
+// many goroutines as it sends tasks, so every send finds a receiver; a
+// goroutine may run another search's task, which is as good. Starting a
+// function with no arguments and passing the task over a channel, rather
+// than starting a closure, keeps searches free of allocations.
+var scanTasks = make(chan *scanTask)
+
+func scanWorker() {
+	t := <-scanTasks
+	t.run()
+	t.wg.Done()
+}
+
+// scanTask scans rows [lo, hi) of a gallery into top.
+type scanTask struct {
+	g      *Gallery
+	p      *Template
+	mode   Mode
+	lo, hi int
+	top    topk
+	wg     *sync.WaitGroup
+}
+
+func (t *scanTask) run() {
+	switch t.mode {
+	case Exact:
+		t.scanFloat32()
+	case Int8:
+		t.scanInt8()
+	case Binary:
+		t.scanBinary()
+	}
+}
+
+// key returns what hits of row r are kept under: its identity when top
+// dedupes, the row otherwise.
+func (t *scanTask) key(r int) int32 {
+	if t.top.dedupe {
+		return t.g.owner[r]
+	}
+	return int32(r)
+}
+
+func (t *scanTask) scanFloat32() {
+	p, d, rows, top := t.p.vec, t.g.dim, t.g.vecs, &t.top
+	bound := top.bound()
+	for r := t.lo; r < t.hi; r++ {
+		s := dot(p, rows[r*d:(r+1)*d])
+		if s < bound {
+			continue
+		}
+		top.push(s, t.key(r))
+		bound = top.bound()
+	}
+}
+
+// scanInt8 scores rows by the estimated cosine DotInt8·step·probe step.
+func (t *scanTask) scanInt8() {
+	p, pstep, d, rows, steps, top := t.p.q, t.p.qstep, t.g.dim, t.g.q, t.g.qstep, &t.top
+	bound := top.bound()
+	for r := t.lo; r < t.hi; r++ {
+		s := float32(dotInt8(p, rows[r*d:(r+1)*d])) * (steps[r] * pstep)
+		if s < bound {
+			continue
+		}
+		top.push(s, t.key(r))
+		bound = top.bound()
+	}
+}
+
+// scanBinary scores rows by the number of agreeing bits, dim − Hamming.
+func (t *scanTask) scanBinary() {
+	p, w, rows, top := t.p.code, t.g.words, t.g.codes, &t.top
+	d := t.g.dim
+	bound := top.bound()
+	for r := t.lo; r < t.hi; r++ {
+		s := float32(d - hamming(p, rows[r*w:(r+1)*w]))
+		if s < bound {
+			continue
+		}
+		top.push(s, t.key(r))
+		bound = top.bound()
+	}
+}
