@@ -86,13 +86,17 @@ func maskNear(m *image.Gray, p Point, r int, want bool) bool {
 // hand, and the orientation points from the centre towards the valleys.
 func TestTruthMatchesImage(t *testing.T) {
 	var open, closed int
+	n := 24
+	if testing.Short() {
+		n = 6
+	}
 	defer func() {
 		t.Logf("%d open and %d closed valleys", open, closed)
-		if open < 3*closed {
+		if n >= 24 && open < 3*closed {
 			t.Errorf("too many closed valleys on easy captures")
 		}
 	}()
-	for i := range 24 {
+	for i := range n {
 		id := NewIdentity(11, i)
 		for _, m := range []Modality{Phone, NIRPalm} {
 			c := id.Render(m, i%3, &Options{Difficulty: Easy})

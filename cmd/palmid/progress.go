@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -11,8 +12,9 @@ import (
 )
 
 // progress reports long work: a progress bar on a terminal, a plain line
-// every few seconds otherwise.
+// every few seconds otherwise. It is safe for concurrent use.
 type progress struct {
+	mu    sync.Mutex
 	bar   *progressbar.ProgressBar
 	w     io.Writer
 	desc  string
@@ -37,6 +39,8 @@ func newProgress(w io.Writer, total int, desc string) *progress {
 
 // set records that done of total units are finished.
 func (p *progress) set(done int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.bar != nil {
 		_ = p.bar.Set(done)
 		return
@@ -48,6 +52,8 @@ func (p *progress) set(done int) {
 }
 
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
