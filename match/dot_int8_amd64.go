@@ -17,9 +17,14 @@ var useAVX2 = cpu.X86.HasAVX2
 func dotInt8AVX2(a, b []int8) int32
 
 func dotInt8(a, b []int8) int32 {
-	if !useAVX2 || len(a) < 32 {
-		return dotInt8Go(a, b)
+	var s int32
+	n := 0
+	if useAVX2 && len(a) >= 32 {
+		n = len(a) &^ 31
+		s = dotInt8AVX2(a[:n], b[:n])
 	}
-	n := len(a) &^ 31
-	return dotInt8AVX2(a[:n], b[:n]) + dotInt8Go(a[n:], b[n:])
+	if n < len(a) {
+		s += dotInt8Go(a[n:], b[n:len(a)])
+	}
+	return s
 }

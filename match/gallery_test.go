@@ -249,35 +249,43 @@ func TestGalleryMatchesBruteForce(t *testing.T) {
 	}
 }
 
-// TestSearchSplitsScan checks a search on a gallery large enough for
-// several workers against brute force, to cover merging worker results.
+// TestSearchSplitsScan checks searches on galleries large enough for
+// several workers against brute force, to cover merging worker results, at
+// a dimension with one-word codes and at one with the unrolled four-word
+// case (200: int8 rows with a tail after the 32-byte blocks).
 func TestSearchSplitsScan(t *testing.T) {
-	const dim = 64
-	rng := rand.New(rand.NewPCG(27, 28))
-	g, m := NewGallery(dim, 0), newModel()
-	pool := make([]*Template, 2000)
-	for i := range pool {
-		pool[i] = mustTemplate(t, randVec(rng, dim))
-	}
-	n := 3*minRowsPerWorker + 77
-	if raceEnabled {
-		n = minRowsPerWorker + 77
-	}
-	g.Grow(n)
-	for i := 0; i < n; i += 2 {
-		id := fmt.Sprint(i)
-		ts := []*Template{pool[rng.IntN(len(pool))], pool[rng.IntN(len(pool))]}
-		g.Add(id, ts...)
-		m.add(id, ts...)
-	}
-	withProcs(4, func() {
-		for range 3 {
-			p := mustTemplate(t, randVec(rng, dim))
-			for _, mode := range []Mode{Exact, Int8, Binary} {
-				checkSearch(t, g, m, p, SearchOptions{K: 20, Threshold: math.Inf(-1), Mode: mode})
-			}
+	for _, dim := range []int{64, 200} {
+		rng := rand.New(rand.NewPCG(27, uint64(dim)))
+		g, m := NewGallery(dim, 0), newModel()
+		pool := make([]*Template, 2000)
+		for i := range pool {
+			pool[i] = mustTemplate(t, randVec(rng, dim))
 		}
-	})
+		n := 3*minRowsPerWorker + 77
+		if raceEnabled {
+			n = minRowsPerWorker + 77
+		}
+		g.Grow(n)
+		for i := 0; i < n; i += 2 {
+			id := fmt.Sprint(i)
+			ts := []*Template{pool[rng.IntN(len(pool))], pool[rng.IntN(len(pool))]}
+			g.Add(id, ts...)
+			m.add(id, ts...)
+		}
+		withProcs(4, func() {
+			for range 3 {
+				p := mustTemplate(t, randVec(rng, dim))
+				if rng.IntN(2) == 0 {
+					p = pool[rng.IntN(len(pool))]
+				}
+				for _, mode := range []Mode{Exact, Int8, Binary} {
+					checkSearch(t, g, m, p, SearchOptions{K: 20, Threshold: math.Inf(-1), Mode: mode})
+					checkSearch(t, g, m, p, SearchOptions{K: 5, Threshold: 0.1, Mode: mode})
+				}
+				checkSearch(t, g, m, p, SearchOptions{K: 5, Threshold: 0.56, Mode: Binary})
+			}
+		})
+	}
 }
 
 func TestSearchEdges(t *testing.T) {

@@ -115,7 +115,9 @@ func dotInt8Go(a, b []int8) int32 {
 //		n += bits.OnesCount64(a[i] ^ b[i])
 //	}
 //
-// The loop is unrolled four words at a time. It panics if len(a) != len(b).
+// It is that loop: unrolling it makes it slower, because each OnesCount64
+// checks for the POPCNT instruction unless GOAMD64 is v2 or higher. It
+// panics if len(a) != len(b).
 func Hamming(a, b []uint64) int {
 	if len(a) != len(b) {
 		panic("match: Hamming of slices of different lengths")
@@ -125,18 +127,11 @@ func Hamming(a, b []uint64) int {
 
 func hamming(a, b []uint64) int {
 	b = b[:len(a)]
-	var n0, n1, n2, n3 int
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		n0 += bits.OnesCount64(a[i] ^ b[i])
-		n1 += bits.OnesCount64(a[i+1] ^ b[i+1])
-		n2 += bits.OnesCount64(a[i+2] ^ b[i+2])
-		n3 += bits.OnesCount64(a[i+3] ^ b[i+3])
+	var n int
+	for i := range a {
+		n += bits.OnesCount64(a[i] ^ b[i])
 	}
-	for ; i < len(a); i++ {
-		n0 += bits.OnesCount64(a[i] ^ b[i])
-	}
-	return n0 + n1 + n2 + n3
+	return n
 }
 
 // BinarySimilarity returns 1 − Hamming(a, b)/bits, the fraction of the

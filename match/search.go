@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"sync"
 )
@@ -210,17 +211,45 @@ func (t *scanTask) scanInt8() {
 	}
 }
 
-// scanBinary scores rows by the number of agreeing bits, dim − Hamming.
+// scanBinary scores rows by the number of agreeing bits, dim − Hamming,
+// and skips rows by comparing Hamming distances with an integer bound.
 func (t *scanTask) scanBinary() {
-	p, w, rows, top := t.p.code, t.g.words, t.g.codes, &t.top
+	p, w, top := t.p.code, t.g.words, &t.top
+	rows := t.g.codes[t.lo*w : t.hi*w]
 	d := t.g.dim
-	bound := top.bound()
+	maxH := t.maxHamming()
+	if w == 4 {
+		// The common 256-bit case, unrolled with the probe in registers.
+		p0, p1, p2, p3 := p[0], p[1], p[2], p[3]
+		for i := 0; i+4 <= len(rows); i += 4 {
+			c := rows[i : i+4 : i+4]
+			h := bits.OnesCount64(p0^c[0]) + bits.OnesCount64(p1^c[1]) +
+				bits.OnesCount64(p2^c[2]) + bits.OnesCount64(p3^c[3])
+			if h > maxH {
+				continue
+			}
+			top.push(float32(d-h), t.key(t.lo+i/4))
+			maxH = t.maxHamming()
+		}
+		return
+	}
 	for r := t.lo; r < t.hi; r++ {
-		s := float32(d - hamming(p, rows[r*w:(r+1)*w]))
-		if s < bound {
+		i := (r - t.lo) * w
+		h := hamming(p, rows[i:i+w])
+		if h > maxH {
 			continue
 		}
-		top.push(s, t.key(r))
-		bound = top.bound()
+		top.push(float32(d-h), t.key(r))
+		maxH = t.maxHamming()
 	}
+}
+
+// maxHamming returns the largest Hamming distance whose score,
+// dim − distance, top may still take.
+func (t *scanTask) maxHamming() int {
+	b := float64(t.top.bound())
+	if b <= 0 {
+		return t.g.dim
+	}
+	return t.g.dim - int(math.Ceil(b))
 }
