@@ -1,0 +1,227 @@
+package match
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/viterin/vek/vek32"
+)
+
+// Kernel benchmarks at small, medium, large and huge dimensions. The plain
+// Go loops are the reference: /work/shared/bench/README.md gives 172 ns for
+// the float32 one at d = 256 and 12.8 ns for vek32.Dot on the reference
+// machine, so compare ratios measured in the same run.
+
+var (
+	sinkF32 float32
+	sinkI32 int32
+	sinkInt int
+	sinkC   []Candidate
+)
+
+var benchDims = []struct {
+	name string
+	d    int
+}{{"small", 64}, {"medium", 256}, {"large", 1024}, {"huge", 16384}}
+
+func BenchmarkDot(b *testing.B) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, s := range benchDims {
+		x, y := randVec(rng, s.d), randVec(rng, s.d)
+		b.Run("ref-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkF32 += dotRef(x, y)
+			}
+		})
+		b.Run("go-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkF32 += dotGo(x, y)
+			}
+		})
+		b.Run("Dot-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkF32 += Dot(x, y)
+			}
+		})
+	}
+}
+
+func BenchmarkDotInt8(b *testing.B) {
+	rng := rand.New(rand.NewPCG(53, 54))
+	for _, s := range benchDims {
+		x, y := randInt8(rng, s.d), randInt8(rng, s.d)
+		b.Run("ref-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkI32 += dotInt8Ref(x, y)
+			}
+		})
+		b.Run("DotInt8-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkI32 += DotInt8(x, y)
+			}
+		})
+	}
+}
+
+func BenchmarkHamming(b *testing.B) {
+	rng := rand.New(rand.NewPCG(55, 56))
+	for _, s := range benchDims {
+		x, y := randCode(rng, CodeWords(s.d)), randCode(rng, CodeWords(s.d))
+		b.Run("ref-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkInt += hammingRef(x, y)
+			}
+		})
+		b.Run("Hamming-"+s.name+"-"+strconv.Itoa(s.d), func(b *testing.B) {
+			for b.Loop() {
+				sinkInt += Hamming(x, y)
+			}
+		})
+	}
+}
+
+func BenchmarkScore(b *testing.B) {
+	rng := rand.New(rand.NewPCG(57, 58))
+	m := NewMatcher(mustTemplate(b, randVec(rng, 256)))
+	c := mustTemplate(b, randVec(rng, 256))
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkF32 += float32(m.Score(c))
+	}
+}
+
+// benchGallery is the gallery of the last search benchmark, kept across the
+// -cpu and -count repetitions and dropped before a larger one is built.
+var benchGallery struct {
+	n     int
+	keep  Keep
+	g     *Gallery
+	probe *Matcher
+}
+
+// searchGallery returns a gallery of n identities with one template each
+// at d = 256, and a probe that is a gallery vector plus noise. The rows
+// cycle through 65,536 random unit vectors: scan times do not depend on the
+// values, and building stays quick.
+func searchGallery(b *testing.B, n int, keep Keep) (*Gallery, *Matcher) {
+	if benchGallery.n == n && benchGallery.keep == keep {
+		return benchGallery.g, benchGallery.probe
+	}
+	benchGallery.g, benchGallery.probe = nil, nil
+	runtime.GC()
+	const dim = 256
+	rng := rand.New(rand.NewPCG(59, 60))
+	pool := make([]*Template, min(n, 1<<16))
+	for i := range pool {
+		pool[i] = mustTemplate(b, randVec(rng, dim))
+	}
+	g := NewGallery(dim, keep)
+	g.Grow(n)
+	for i := range n {
+		if err := g.Add(strconv.Itoa(i), pool[i%len(pool)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	j := rng.IntN(len(pool))
+	p := mustTemplate(b, noisy(rng, pool[j].vec, 0.8))
+	benchGallery.n, benchGallery.keep, benchGallery.g, benchGallery.probe = n, keep, g, NewMatcher(p)
+	runtime.GC()
+	return g, benchGallery.probe
+}
+
+var benchModes = []struct {
+	name string
+	mode Mode
+}{{"float32", Exact}, {"int8", Int8}, {"binary", Binary}, {"int8-rerank", Int8Rerank}, {"binary-rerank", BinaryRerank}}
+
+// benchSearch times top-1 searches of every mode the gallery keeps. The
+// ns/row metric is the time per query divided by the gallery's size.
+func benchSearch(b *testing.B, n int, keep Keep) {
+	g, m := searchGallery(b, n, keep)
+	dst := make([]Candidate, 0, 1)
+	for _, bm := range benchModes {
+		if need := bm.mode.keep(); keep&need != need {
+			continue
+		}
+		o := &SearchOptions{K: 1, Threshold: math.Inf(-1), Mode: bm.mode}
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				dst = g.Search(dst, m, o)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+		})
+	}
+	sinkC = dst
+}
+
+func BenchmarkSearch1k(b *testing.B)   { benchSearch(b, 1_000, KeepAll) }
+func BenchmarkSearch100k(b *testing.B) { benchSearch(b, 100_000, KeepAll) }
+
+// BenchmarkSearch1M holds 1.3 GiB of rows.
+func BenchmarkSearch1M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1.3 GiB gallery; skipped with -short")
+	}
+	benchSearch(b, 1_000_000, KeepAll)
+}
+
+// BenchmarkSearch10M keeps int8 and binary rows only: 2.9 GiB of rows and
+// about 1.5 GiB of identities.
+func BenchmarkSearch10M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("4.5 GiB gallery; skipped with -short")
+	}
+	benchSearch(b, 10_000_000, KeepInt8|KeepBinary)
+}
+
+// BenchmarkReferenceScan times plain top-1 scans of 1M rows at d = 256, as
+// /work/shared/bench/scan.c does in C: vek32.Dot per float32 row (44 ms on
+// the reference machine), the plain int8 loop, and the plain OnesCount64
+// loop over 256-bit codes (1.97 ms there).
+func BenchmarkReferenceScan(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1.3 GiB of rows; skipped with -short")
+	}
+	const n, d = 1_000_000, 256
+	rng := rand.New(rand.NewPCG(61, 62))
+	b.Run("float32-vek", func(b *testing.B) {
+		rows, p := randVec(rng, n*d), randVec(rng, d)
+		for b.Loop() {
+			best, bi := float32(math.Inf(-1)), -1
+			for i := range n {
+				if s := vek32.Dot(p, rows[i*d:(i+1)*d]); s > best {
+					best, bi = s, i
+				}
+			}
+			sinkInt += bi
+		}
+	})
+	b.Run("int8-plain", func(b *testing.B) {
+		rows, p := randInt8(rng, n*d), randInt8(rng, d)
+		for b.Loop() {
+			best, bi := int32(math.MinInt32), -1
+			for i := range n {
+				if s := dotInt8Ref(p, rows[i*d:(i+1)*d]); s > best {
+					best, bi = s, i
+				}
+			}
+			sinkInt += bi
+		}
+	})
+	b.Run("binary-plain", func(b *testing.B) {
+		rows, p := randCode(rng, n*4), randCode(rng, 4)
+		for b.Loop() {
+			best, bi := math.MaxInt, -1
+			for i := range n {
+				if h := hammingRef(p, rows[i*4:(i+1)*4]); h < best {
+					best, bi = h, i
+				}
+			}
+			sinkInt += bi
+		}
+	})
+}
