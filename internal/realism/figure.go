@@ -195,9 +195,8 @@ func writeCharts(name string, p *PairReport) error {
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))
 	dc := vgdraw.New(img)
 	t := vgdraw.Tiles{Rows: 1, Cols: 2, PadX: vg.Millimeter * 6, PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
-	canvases := plot.Align([][]*plot.Plot{{hist, spec}}, t, dc)
-	hist.Draw(canvases[0][0])
-	spec.Draw(canvases[0][1])
+	hist.Draw(t.At(dc, 0, 0))
+	spec.Draw(t.At(dc, 1, 0))
 	f, err := os.Create(name)
 	if err != nil {
 		return err

@@ -72,6 +72,10 @@ type Versus struct {
 	// AtLeastAsHard reports SynthEER >= RealEER; nil when either EER is
 	// missing or the real set is an extra one.
 	AtLeastAsHard *bool `json:"synth_at_least_as_hard,omitempty"`
+	// WithinNoise reports that the two EERs differ by less than the root
+	// sum of squares of their margins (NCC.Margin), so the verdict could
+	// go either way with other palms.
+	WithinNoise bool `json:"within_noise,omitempty"`
 }
 
 // Z is a z-score. It encodes as JSON null when it is not finite (a real
@@ -99,9 +103,11 @@ func versus(real, syn *SetReport) *Versus {
 	}
 	if syn.NCC != nil && real.NCC != nil {
 		v.SynthEER, v.RealEER = syn.NCC.EER, real.NCC.EER
-		if real.CrossSession != nil {
-			v.RealEER = max(v.RealEER, real.CrossSession.EER)
+		rm := real.NCC.Margin
+		if c := real.CrossSession; c != nil && c.EER > v.RealEER {
+			v.RealEER, rm = c.EER, c.Margin
 		}
+		v.WithinNoise = math.Abs(v.SynthEER-v.RealEER) < math.Hypot(syn.NCC.Margin, rm)
 		if !real.Extra {
 			hard := v.SynthEER >= v.RealEER
 			v.AtLeastAsHard = &hard
@@ -174,7 +180,7 @@ func nccCells(n *NCC) (eer, counts string) {
 	if n == nil {
 		return "–", "–"
 	}
-	return pct(n.EER), fmt.Sprintf("%d / %d", n.Genuine, n.Impostor)
+	return fmt.Sprintf("%s ± %.1f", pct(n.EER), 100*n.Margin), fmt.Sprintf("%d / %d", n.Genuine, n.Impostor)
 }
 
 // Markdown renders the report: a summary table, then for each pair the
@@ -192,7 +198,8 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "\n\n**No real data: synth only.** %s\n\n", r.RealNote)
 	}
 	b.WriteString("z is (synth mean − real mean) / real sd, in the real set's standard deviations over its images; |z| ≥ 2 is in bold. ")
-	b.WriteString("NCC is the baseline of internal/ncc (flattened raw pixels at 64x64, ±4 px shift search); synth counts as at least as hard as a real set when its EER is at least the larger of the real set's all-pairs and cross-session EERs.\n\n")
+	b.WriteString("NCC is the baseline of internal/ncc (flattened raw pixels at 64x64, ±4 px shift search); synth counts as at least as hard as a real set when its EER is at least the larger of the real set's all-pairs and cross-session EERs. ")
+	b.WriteString("EERs carry a rough 95% margin from the number of genuine pairs (binomial, or 3/N at 0%); pairs share images, so the true uncertainty is larger.\n\n")
 
 	if r.DataDir != "" {
 		b.WriteString("## Summary\n\n")
@@ -299,15 +306,32 @@ func (r *Report) Markdown() string {
 				continue
 			}
 			v := s.Versus
+			noise := ""
+			if v.WithinNoise {
+				noise = " The difference is within the margins: more palms are needed to tell."
+			}
 			if *v.AtLeastAsHard {
-				fmt.Fprintf(&b, "- synth %s is at least as hard as %s: NCC EER %s ≥ %s.\n", p.Modality, s.Name, pct(v.SynthEER), pct(v.RealEER))
+				fmt.Fprintf(&b, "- synth %s is at least as hard as %s: NCC EER %s ≥ %s.%s\n", p.Modality, s.Name, pct(v.SynthEER), pct(v.RealEER), noise)
 			} else {
-				fmt.Fprintf(&b, "- **synth %s is easier than %s**: NCC EER %s < %s.\n", p.Modality, s.Name, pct(v.SynthEER), pct(v.RealEER))
+				fmt.Fprintf(&b, "- **synth %s is easier than %s**: NCC EER %s < %s.%s\n", p.Modality, s.Name, pct(v.SynthEER), pct(v.RealEER), noise)
 			}
 		}
 		if len(p.Real) > 0 {
 			b.WriteString("\n")
 		}
+	}
+
+	b.WriteString("## Figures\n\n")
+	b.WriteString("WriteFigure writes these next to the report:\n\n")
+	b.WriteString("- rois-synth.png: six synth ROIs of each modality, one identity per column.\n")
+	for _, p := range r.Pairs {
+		fmt.Fprintf(&b, "- charts-%s.png: mean intensity histograms and mean radial spectra, synth and real; det-%s.png: NCC DET curves.\n", p.Name, p.Name)
+	}
+	b.WriteString("- rois-<pair>.png: six synth ROIs above six ROIs of each real set, at raw intensity. They show real images, ")
+	b.WriteString("which must not be copied into the repository (../shared/data/README.md), so they are written only where the real data is and are not committed.\n\n")
+	b.WriteString("![synth ROIs](rois-synth.png)\n\n")
+	for _, p := range r.Pairs {
+		fmt.Fprintf(&b, "![%s charts](charts-%s.png)\n\n", p.Name, p.Name)
 	}
 	return b.String()
 }
@@ -323,8 +347,12 @@ func verdict(v *Versus) string {
 	if v.AtLeastAsHard == nil {
 		return "not judged"
 	}
+	s := "**no**"
 	if *v.AtLeastAsHard {
-		return "yes"
+		s = "yes"
 	}
-	return "**no**"
+	if v.WithinNoise {
+		s += " (within noise)"
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package realism
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -14,9 +15,22 @@ type NCC struct {
 	Threshold float64 `json:"threshold"` // score at the EER
 	Genuine   int     `json:"genuine"`   // genuine comparisons
 	Impostor  int     `json:"impostor"`  // impostor comparisons
+	// Margin is a rough 95% margin of EER from the number of genuine
+	// comparisons alone, 1.96·sqrt(EER·(1−EER)/Genuine), or 3/Genuine (the
+	// rule of three) when EER is 0. Genuine pairs share images, so it
+	// understates the true uncertainty: differences within it are noise.
+	Margin float64 `json:"margin95"`
 	// GenuineMean and ImpostorMean are the mean scores of each kind.
 	GenuineMean  float64 `json:"genuine_mean"`
 	ImpostorMean float64 `json:"impostor_mean"`
+}
+
+// margin returns NCC.Margin for an EER of p over g genuine comparisons.
+func margin(p float64, g int) float64 {
+	if p == 0 {
+		return 3 / float64(g)
+	}
+	return 1.96 * math.Sqrt(p*(1-p)/float64(g))
 }
 
 // pairScores holds the genuine and impostor scores of one protocol.
@@ -35,7 +49,7 @@ func (p *pairScores) result() *NCC {
 		return nil
 	}
 	return &NCC{
-		EER: e.Rate, Threshold: e.Threshold,
+		EER: e.Rate, Threshold: e.Threshold, Margin: margin(e.Rate, p.genuine.Len()),
 		Genuine: p.genuine.Len(), Impostor: p.impostor.Len(),
 		GenuineMean:  p.gsum / float64(p.genuine.Len()),
 		ImpostorMean: p.isum / float64(p.impostor.Len()),
