@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"sync"
 )
 
 // Hand says which hand a palm belongs to.
@@ -102,7 +103,7 @@ type Identity struct {
 	veinGain  float64  // overall vein contrast of this person
 	texSeed   uint64
 
-	texOnce lazyTex
+	texOnce sync.Once
 	tex     *textures // canonical-frame maps, built lazily
 }
 
@@ -193,7 +194,7 @@ func (id *Identity) generate(r rng) {
 		if k == 2 { // life line starts near the head line's start
 			c.P[0] = id.principal[1].P[0].add(vec{r.normal(0, 1.5), r.normal(2.5, 1.5)})
 		}
-		c.Width = r.tnormal(1.1, 0.2)
+		c.Width = r.tnormal(0.85, 0.15)
 		c.Depth = r.tnormal(0.75, 0.12)
 		c.Taper0, c.Taper1 = r.uniform(0.05, 0.25), r.uniform(0.1, 0.35)
 		c.Wiggle = r.uniform(0.2, 0.8)
@@ -252,13 +253,13 @@ func genCreases(r rng, W, L float64) []curve {
 	field := newOrientField(r)
 	density := r.tnormal(1, 0.25)
 	depthScale := r.tnormal(1, 0.2)
-	nSecondary := int(float64(25+r.IntN(25)) * density)
-	nFine := int(float64(450+r.IntN(300)) * density)
+	nSecondary := int(float64(15+r.IntN(20)) * density)
+	nFine := int(float64(150+r.IntN(130)) * density)
 	out := make([]curve, 0, nSecondary+nFine)
 	add := func(length, width, depth float64) {
 		u, v := r.uniform(-0.55, 0.55), r.uniform(-0.55, 0.55)
 		// Fewer creases on the hypothenar and central palm, more near lines.
-		a := field.angle(u, v) + r.normal(0, 0.25)
+		a := field.angle(u, v) + r.normal(0, 0.5)
 		c := vec{u * W, v * L}
 		d := vec{math.Cos(a), math.Sin(a)}.scale(length / 2)
 		bend := vec{-d.Y, d.X}.scale(r.normal(0, 0.25))
@@ -274,7 +275,7 @@ func genCreases(r rng, W, L float64) []curve {
 		add(r.uniform(8, 30), r.tnormal(0.65, 0.12), r.tnormal(0.40, 0.1))
 	}
 	for range nFine {
-		add(r.uniform(3, 10), r.tnormal(0.48, 0.08), r.tnormal(0.30, 0.08))
+		add(r.uniform(3, 10), r.tnormal(0.48, 0.08), r.tnormal(0.20, 0.06))
 	}
 	return out
 }
@@ -322,16 +323,16 @@ func genVessels(r rng, W, L float64) []vessel {
 	for k := range nRoots {
 		x := (float64(k)+0.5)/float64(nRoots) - 0.5 + r.normal(0, 0.05)
 		start := vec{x * W * 0.95, 0.7 * L}
-		grow(start, -math.Pi/2+r.normal(0, 0.25)-x*0.5, r.uniform(1.0, 1.7), r.uniform(3, 5), k, 0)
+		grow(start, -math.Pi/2+r.normal(0, 0.25)-x*0.5, r.uniform(0.6, 1.1), r.uniform(3, 5), k, 0)
 	}
-	for k := range 2 + r.IntN(3) {
+	for k := range 1 + r.IntN(3) {
 		y := r.uniform(-0.4, 0.4) * L
 		dir := r.normal(0, 0.3)
 		x := -0.55 * W
 		if r.chance(0.5) {
 			dir, x = math.Pi+dir, 0.55*W
 		}
-		grow(vec{x, y}, dir, r.uniform(0.7, 1.2), r.uniform(3, 5), nRoots+k, 1)
+		grow(vec{x, y}, dir, r.uniform(0.5, 0.9), r.uniform(3, 5), nRoots+k, 1)
 	}
 	return out
 }

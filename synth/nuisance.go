@@ -167,6 +167,11 @@ func drawNuisance(r rng, rg Ranges, phone bool, w, h int, pxPerMM float64) nuisa
 	for c := range n.cast {
 		n.cast[c] = r.tnormal(1, 0.07)
 	}
-	n.exposure = r.tnormal(1, 0.12)
+	// A device regulates its LEDs and exposure; a phone's auto-exposure
+	// varies more.
+	n.exposure = r.tnormal(1, 0.04)
+	if phone {
+		n.exposure = r.tnormal(1, 0.12)
+	}
 	return n
 }

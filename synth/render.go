@@ -208,7 +208,6 @@ func (s *scene) walk(outRes float64, visit func(i int, sm *sample)) {
 	creaseTex, cres := s.tex.crease.level(texRes, outRes)
 	blurTex, bres := s.tex.crease.level(texRes, outRes/3)
 	veinTex, vres := s.tex.vein.level(texRes/2, outRes)
-	scale := float32(s.n.scale)
 	g := &s.id.Geometry
 	occ := s.n.occlusion > 0
 	var occC, occA vec
@@ -288,7 +287,6 @@ func (s *scene) walk(outRes float64, visit func(i int, sm *sample)) {
 							sm.occ = o
 						}
 					}
-					_ = scale
 					visit(y*s.w+x, &sm)
 				}
 			}
@@ -395,10 +393,11 @@ func (id *Identity) renderDevice(sampleN int, opts *Options, wantPalm, wantVein 
 	mask := image.NewGray(image.Rect(0, 0, s.w, s.h))
 	lf := s.light()
 	albedo := float32(0.62 * s.n.exposure)
+	veinAlbedo := float32(0.50 * s.n.exposure) // the vein band is darker
 	ambient := float32(s.n.ambient)
 	ax, ay := float32(math.Cos(s.n.ambientDir)), float32(math.Sin(s.n.ambientDir))
 	occV := float32(s.n.occValue)
-	kc := float32(0.45 * id.crease)
+	kc := float32(0.25 * id.crease)
 	s.walk(s.n.scale, func(i int, sm *sample) {
 		x, y := i%s.w, i/s.w
 		// Ambient leakage: a gradient across the frame.
@@ -408,13 +407,12 @@ func (id *Identity) renderDevice(sampleN int, opts *Options, wantPalm, wantVein 
 			pl[i], vn[i] = bg, bg
 			return
 		}
-		l := lf.at(x, y) * albedo * sm.shade
-		p := l * (1 - kc*sm.crease) * (1 - 0.10*sm.vein)
-		v := l * (1 - 0.10*sm.blurC) * (1 - 0.55*sm.vein)
+		l := lf.at(x, y) * sm.shade
+		p := l * albedo * (1 - kc*sm.crease) * (1 - 0.10*sm.vein)
+		v := l * veinAlbedo * (1 - 0.20*sm.blurC) * (1 - 0.25*sm.vein)
 		if sm.occ > 0 {
-			o := occV * l
-			p += (o - p) * sm.occ
-			v += (o - v) * sm.occ
+			p += (occV*l*albedo - p) * sm.occ
+			v += (occV*l*veinAlbedo - v) * sm.occ
 		}
 		a := sm.alpha
 		pl[i] = a*p + (1-a)*bg + amb*0.5
@@ -474,7 +472,7 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 	var skin, crease [3]float32
 	kc := [3]float64{0.38, 0.52, 0.50}
 	for c := range 3 {
-		skin[c] = float32(id.Skin.RGB[c] * s.n.cast[c] * s.n.exposure)
+		skin[c] = float32(0.75 * id.Skin.RGB[c] * s.n.cast[c] * s.n.exposure)
 		crease[c] = float32(kc[c] * id.crease)
 	}
 	occCol := [3]float32{float32(s.n.occValue * 0.7), float32(s.n.occValue * 0.6), float32(s.n.occValue * 0.5)}

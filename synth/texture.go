@@ -2,7 +2,6 @@ package synth
 
 import (
 	"math"
-	"sync"
 
 	"github.com/palmid/palmid/internal/fimg"
 )
@@ -31,8 +30,6 @@ func (id *Identity) maps() *textures {
 	id.texOnce.Do(func() { id.tex = id.buildTextures() })
 	return id.tex
 }
-
-type lazyTex = sync.Once
 
 func (id *Identity) buildTextures() *textures {
 	w := int((texX1 - texX0) * texRes)
@@ -112,7 +109,7 @@ func splatCurve(m *fimg.Image, c *curve, res, gain float64) {
 // splatVessel draws a vein as it looks through the skin: light scattering
 // widens it and lowers its contrast with depth.
 func splatVessel(m *fimg.Image, v *vessel, res, gain float64) {
-	spread := math.Hypot(v.Radius, 0.45*v.Depth) // mm
+	spread := math.Hypot(v.Radius, 0.3*v.Depth) // mm
 	sigma := spread * res
 	contrast := gain * 0.8 * (v.Radius / spread) * math.Exp(-(v.Depth-3)/4)
 	rad := int(math.Ceil(2.5 * sigma))
@@ -145,30 +142,45 @@ func splatVessel(m *fimg.Image, v *vessel, res, gain float64) {
 	}
 }
 
-// addDermal adds the fine skin texture (papillary ridges and pores at the
-// canonical resolution, blotches at a few millimetres) as small signed
-// darkening.
+// addDermal adds the skin texture as small signed darkening: a fine grain
+// (papillary ridges and pores at the canonical resolution), an isotropic
+// mottle of about 0.6 mm that survives at ROI resolution, and blotches of a
+// few millimetres, and the relief of the palm over centimetres.
 func addDermal(m *fimg.Image, seed uint64) {
 	g := newNoiseGen(seed)
 	fine := fimg.New(m.W, m.H)
 	for i := range fine.Pix {
 		fine.Pix[i] = g.next()
 	}
-	coarse := fine.Clone()
+	mottle := fine.Clone()
 	fimg.BlurTo(fine, fine, 0.8)
-	// Coarse blotches: blur a decimated noise field.
+	boxBlur(mottle, 3)
+	// Normalise the mottle to unit standard deviation.
+	var ss float64
+	for _, v := range mottle.Pix {
+		ss += float64(v * v)
+	}
+	norm := float32(1 / math.Sqrt(ss/float64(len(mottle.Pix))+1e-12))
+	// Blotches: blur a decimated noise field.
 	cw, ch := m.W/8+2, m.H/8+2
 	cn := fimg.New(cw, ch)
 	for i := range cn.Pix {
 		cn.Pix[i] = g.next()
 	}
 	fimg.BlurTo(cn, cn, 1.2)
-	_ = coarse
+	// Relief: the palm's hollows and mounds shade it over centimetres.
+	rw, rh := m.W/40+2, m.H/40+2
+	rl := fimg.New(rw, rh)
+	for i := range rl.Pix {
+		rl.Pix[i] = g.next()
+	}
+	fimg.BlurTo(rl, rl, 0.7)
 	for y := 0; y < m.H; y++ {
 		for x := 0; x < m.W; x++ {
 			i := y*m.W + x
 			b := cn.Bilinear(float64(x)/8, float64(y)/8)
-			m.Pix[i] += 0.10*fine.Pix[i] + 0.06*b
+			r := rl.Bilinear(float64(x)/40, float64(y)/40)
+			m.Pix[i] += 0.10*fine.Pix[i] + 0.035*norm*mottle.Pix[i] + 0.10*b + 0.25*r
 		}
 	}
 }

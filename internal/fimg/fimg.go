@@ -11,7 +11,6 @@ package fimg
 
 import (
 	"image"
-	"image/color"
 	"math"
 )
 
@@ -141,9 +140,6 @@ func To8(v float32) uint8 {
 	}
 	return uint8(v*255 + 0.5)
 }
-
-// GrayModel is re-exported for callers that build palettes.
-var GrayModel = color.GrayModel
 
 // GaussianKernel returns a normalised 1-D Gaussian of standard deviation
 // sigma, truncated at 3 sigma. A sigma <= 0 gives the identity kernel [1].
