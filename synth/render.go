@@ -267,11 +267,20 @@ func (s *scene) walk(outRes float64, visit func(i int, sm *sample)) {
 					}
 					sm.shade = edgeShade(depth)
 					if part == partPalm || part == partWrist {
+						folded := q.Y > texFold
+						if folded {
+							// The forearm runs past the maps: fold its
+							// skin back into the wrist band, mirrored.
+							q.Y = foldY(q.Y)
+						}
 						tx := float64((q.X-texX0)*cres - 0.5)
 						ty := float64((q.Y-texY0)*cres - 0.5)
 						sm.crease = creaseTex.Bilinear(tx, ty)
 						sm.blurC = blurTex.Bilinear((q.X-texX0)*bres-0.5, (q.Y-texY0)*bres-0.5)
-						sm.vein = veinTex.Bilinear((q.X-texX0)*vres-0.5, (q.Y-texY0)*vres-0.5)
+						sm.vein = 0
+						if !folded {
+							sm.vein = veinTex.Bilinear((q.X-texX0)*vres-0.5, (q.Y-texY0)*vres-0.5)
+						}
 					} else {
 						sm.crease, sm.blurC = s.fingerCrease(part, u, q, creaseTex, cres)
 						sm.vein = 0
@@ -292,6 +301,19 @@ func (s *scene) walk(outRes float64, visit func(i int, sm *sample)) {
 			}
 		}
 	}
+}
+
+// texFold is where the forearm leaves the canonical maps (mm); foldY
+// reflects positions beyond it back and forth over the 30 mm band above it.
+const texFold = texY1 - 4
+
+func foldY(y float64) float64 {
+	const band = 30.0
+	t := math.Mod(y-texFold, 2*band)
+	if t > band {
+		t = 2*band - t
+	}
+	return texFold - t
 }
 
 // fingerCrease returns the surface darkening on a finger or the thumb: the
