@@ -194,8 +194,9 @@ type sample struct {
 const block = 8
 
 // walk visits every pixel of the frame with its hand sample. Pixels of blocks
-// that lie entirely off the hand get alpha 0 and are visited cheaply.
-func (s *scene) walk(outRes float64, visit func(i int, sm *sample)) {
+// that lie entirely off the hand get alpha 0 and are visited cheaply. Only
+// when subsurface is true are the NIR-only fields (blurC, vein) sampled.
+func (s *scene) walk(outRes float64, subsurface bool, visit func(i int, sm *sample)) {
 	gw, gh := s.w/block+2, s.h/block+2
 	gx := make([]float64, gw*gh)
 	gy := make([]float64, gw*gh)
@@ -276,9 +277,11 @@ func (s *scene) walk(outRes float64, visit func(i int, sm *sample)) {
 						tx := float64((q.X-texX0)*cres - 0.5)
 						ty := float64((q.Y-texY0)*cres - 0.5)
 						sm.crease = creaseTex.Bilinear(tx, ty)
-						sm.blurC = blurTex.Bilinear((q.X-texX0)*bres-0.5, (q.Y-texY0)*bres-0.5)
-						sm.vein = 0
-						if !folded {
+						sm.blurC, sm.vein = 0, 0
+						if subsurface {
+							sm.blurC = blurTex.Bilinear((q.X-texX0)*bres-0.5, (q.Y-texY0)*bres-0.5)
+						}
+						if subsurface && !folded {
 							sm.vein = veinTex.Bilinear((q.X-texX0)*vres-0.5, (q.Y-texY0)*vres-0.5)
 						}
 					} else {
@@ -420,7 +423,7 @@ func (id *Identity) renderDevice(sampleN int, opts *Options, wantPalm, wantVein 
 	ax, ay := float32(math.Cos(s.n.ambientDir)), float32(math.Sin(s.n.ambientDir))
 	occV := float32(s.n.occValue)
 	kc := float32(0.25 * id.crease)
-	s.walk(s.n.scale, func(i int, sm *sample) {
+	s.walk(s.n.scale, true, func(i int, sm *sample) {
 		x, y := i%s.w, i/s.w
 		// Ambient leakage: a gradient across the frame.
 		amb := ambient * (0.5 + 0.5*(ax*(float32(x)/float32(s.w)-0.5)+ay*(float32(y)/float32(s.h)-0.5))*2)
@@ -500,7 +503,7 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 	occCol := [3]float32{float32(s.n.occValue * 0.7), float32(s.n.occValue * 0.6), float32(s.n.occValue * 0.5)}
 	sh := float32(s.n.shadow)
 	sl := [3]float32{float32(s.n.shadowLine[0] / 40), float32(s.n.shadowLine[1] / 40), float32(s.n.shadowLine[2]/40 + 0.5)}
-	s.walk(s.n.scale, func(i int, sm *sample) {
+	s.walk(s.n.scale, false, func(i int, sm *sample) {
 		x, y := i%s.w, i/s.w
 		l := lf.at(x, y)
 		if sh > 0 {
@@ -513,7 +516,7 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 				ch[c][i] = bgv
 				continue
 			}
-			v := skin[c] * l * sm.shade * (1 - crease[c]*sm.crease) * (1 - 0.04*sm.vein)
+			v := skin[c] * l * sm.shade * (1 - crease[c]*sm.crease)
 			if sm.occ > 0 {
 				v += (occCol[c]*l - v) * sm.occ
 			}
