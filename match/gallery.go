@@ -39,6 +39,16 @@ const (
 	BinaryRerank
 )
 
+var modeNames = [...]string{"Exact", "Int8", "Binary", "Int8Rerank", "BinaryRerank"}
+
+// String returns the mode's name, as in the constant's.
+func (m Mode) String() string {
+	if int(m) < len(modeNames) {
+		return modeNames[m]
+	}
+	return fmt.Sprintf("Mode(%d)", m)
+}
+
 func (m Mode) keep() Keep {
 	switch m {
 	case Exact:
@@ -52,7 +62,7 @@ func (m Mode) keep() Keep {
 	case BinaryRerank:
 		return KeepBinary | KeepFloat32
 	}
-	panic(fmt.Sprintf("match: unknown search mode %d", m))
+	panic(fmt.Sprintf("match: unknown search mode %v", m))
 }
 
 // scan returns the mode of the first, whole-gallery pass.
@@ -68,7 +78,9 @@ func (m Mode) scan() Mode {
 
 // SearchOptions are the settings of Gallery.Search.
 type SearchOptions struct {
-	// K is the number of identities returned at most; values below 1 mean 1.
+	// K is the number of identities returned at most; values below 1 mean
+	// 1. A search keeps K candidates per goroutine and checks each new one
+	// against them, so K is meant to be small (up to a few hundred).
 	K int
 	// Threshold is the lowest score returned. The zero value drops
 	// candidates with negative scores; math.Inf(-1) keeps every candidate.
@@ -103,7 +115,8 @@ type identity struct {
 // more templates, stored as flat arrays of contiguous rows. All methods are
 // safe for concurrent use. Searches share a read lock; Add, Replace and
 // Remove take the write lock, so they wait for searches in progress and
-// searches started after them wait for them.
+// searches started after them wait for them. Make one with NewGallery; the
+// zero value is not usable.
 type Gallery struct {
 	mu    sync.RWMutex
 	dim   int

@@ -452,7 +452,7 @@ func TestConcurrentUpdates(t *testing.T) {
 					for _, mode := range []Mode{Exact, Int8, Binary, Int8Rerank, BinaryRerank} {
 						dst = g.Search(dst, NewMatcher(stable[j]), &SearchOptions{K: 5, Mode: mode})
 						if len(dst) == 0 || dst[0].ID != fmt.Sprint("stable", j) {
-							t.Errorf("mode %d: search for stable%d found %v", mode, j, dst)
+							t.Errorf("%v: search for stable%d found %v", mode, j, dst)
 							return
 						}
 					}
@@ -490,7 +490,7 @@ func TestSearchAllocs(t *testing.T) {
 			for _, mode := range []Mode{Exact, Int8, Binary, Int8Rerank, BinaryRerank} {
 				o := &SearchOptions{K: 10, Threshold: math.Inf(-1), Mode: mode}
 				if a := testing.AllocsPerRun(20, func() { dst = g.Search(dst, m, o) }); a != 0 {
-					t.Errorf("GOMAXPROCS=%d mode %d: Search allocates %v times", procs, mode, a)
+					t.Errorf("GOMAXPROCS=%d %v: Search allocates %v times", procs, mode, a)
 				}
 			}
 		})

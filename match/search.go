@@ -14,9 +14,10 @@ const minRowsPerWorker = 8192
 
 // Search returns the best identities for the matcher's probe, best first,
 // appended to dst[:0]: at most K of them, each with the score of its
-// best-matching template, each scoring at least the threshold. Ties in score
-// are broken by enrolment order. It allocates nothing once dst has capacity
-// for K candidates and earlier searches have warmed its scratch space.
+// best-matching template, each scoring at least the threshold. Equal scores
+// come in a fixed order (enrolment order until the first Remove), whatever
+// the split of the scan. It allocates nothing once dst has capacity for K
+// candidates and earlier searches have warmed its scratch space.
 //
 // A nil opts means DefaultSearchOptions. The scan is split over GOMAXPROCS
 // goroutines for galleries of more than a few thousand templates.
@@ -41,7 +42,7 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 		panic(fmt.Sprintf("match: Search with a probe of dimension %d in a gallery of %d", m.probe.Dim(), g.dim))
 	}
 	if need := mode.keep(); g.keep&need != need {
-		panic(fmt.Sprintf("match: Search mode %d needs rows the gallery does not keep", mode))
+		panic(fmt.Sprintf("match: Search mode %v needs rows the gallery does not keep", mode))
 	}
 	if g.n == 0 {
 		return dst
@@ -142,11 +143,12 @@ func (s *scratch) scan(g *Gallery, p *Template, mode Mode, k int, floor float32,
 }
 
 // scanTasks hands tasks to goroutines started by scan. Each search starts as
-// many goroutines as it sends tasks, so every send finds a receiver; a
+// many goroutines as it sends tasks, so every task finds a goroutine; a
 // goroutine may run another search's task, which is as good. Starting a
 // function with no arguments and passing the task over a channel, rather
-// than starting a closure, keeps searches free of allocations.
-var scanTasks = make(chan *scanTask)
+// than starting a closure, keeps searches free of allocations. The buffer
+// lets a search send its tasks and start on its own share at once.
+var scanTasks = make(chan *scanTask, 64)
 
 func scanWorker() {
 	t := <-scanTasks
