@@ -123,7 +123,7 @@ type Gallery struct {
 	words int
 	keep  Keep
 
-	n     int       // rows
+	// The n = len(owner) rows, in each kept representation:
 	vecs  []float32 // n·dim, KeepFloat32
 	q     []int8    // n·dim, KeepInt8
 	qstep []float32 // n, KeepInt8
@@ -160,7 +160,7 @@ func (g *Gallery) Len() int {
 func (g *Gallery) Templates() int {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	return g.n
+	return len(g.owner)
 }
 
 // Grow makes room for n more templates, so that adding them does not
@@ -272,7 +272,7 @@ func (g *Gallery) newIdentity(id string) int32 {
 }
 
 func (g *Gallery) appendRows(s int32, templates []*Template) {
-	if g.n+len(templates) > math.MaxInt32 {
+	if len(g.owner)+len(templates) > math.MaxInt32 {
 		panic("match: too many templates")
 	}
 	for _, t := range templates {
@@ -286,9 +286,8 @@ func (g *Gallery) appendRows(s int32, templates []*Template) {
 		if g.keep&KeepBinary != 0 {
 			g.codes = append(g.codes, t.code...)
 		}
+		g.ids[s].rows = append(g.ids[s].rows, int32(len(g.owner)))
 		g.owner = append(g.owner, s)
-		g.ids[s].rows = append(g.ids[s].rows, int32(g.n))
-		g.n++
 	}
 }
 
@@ -306,7 +305,7 @@ func (g *Gallery) deleteRows(s int32) {
 
 // moveLastRow overwrites row r with the last row and drops the last row.
 func (g *Gallery) moveLastRow(r int) {
-	last := g.n - 1
+	last := len(g.owner) - 1
 	d, w := g.dim, g.words
 	if r != last {
 		if g.keep&KeepFloat32 != 0 {
@@ -335,5 +334,4 @@ func (g *Gallery) moveLastRow(r int) {
 		g.codes = g.codes[:last*w]
 	}
 	g.owner = g.owner[:last]
-	g.n = last
 }

@@ -87,7 +87,8 @@ func checkInvariants(t *testing.T, g *Gallery, m *model) {
 		t.Fatalf("%d identities, %d slots, model has %d", len(g.ids), len(g.slot), len(m.ids))
 	}
 	rows := 0
-	seen := make([]bool, g.n)
+	n := len(g.owner)
+	seen := make([]bool, n)
 	for s, idn := range g.ids {
 		if g.slot[idn.id] != int32(s) {
 			t.Fatalf("slot of %q is %d, stored at %d", idn.id, g.slot[idn.id], s)
@@ -116,9 +117,8 @@ func checkInvariants(t *testing.T, g *Gallery, m *model) {
 		}
 		rows += len(idn.rows)
 	}
-	if rows != g.n || len(g.owner) != g.n || len(g.vecs) != g.n*g.dim || len(g.q) != g.n*g.dim ||
-		len(g.qstep) != g.n || len(g.codes) != g.n*g.words {
-		t.Fatalf("row counts disagree: %d rows of identities, n=%d", rows, g.n)
+	if rows != n || len(g.vecs) != n*g.dim || len(g.q) != n*g.dim || len(g.qstep) != n || len(g.codes) != n*g.words {
+		t.Fatalf("row counts disagree: %d rows of identities, %d owners", rows, n)
 	}
 }
 

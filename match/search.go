@@ -44,7 +44,7 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 	if need := mode.keep(); g.keep&need != need {
 		panic(fmt.Sprintf("match: Search mode %v needs rows the gallery does not keep", mode))
 	}
-	if g.n == 0 {
+	if len(g.owner) == 0 {
 		return dst
 	}
 
@@ -109,7 +109,8 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // whole gallery, split over goroutines, and returns the merged best k hits
 // of at least floor: identities if dedupe, rows otherwise.
 func (s *scratch) scan(g *Gallery, p *Template, mode Mode, k int, floor float32, dedupe bool) *topk {
-	w := min(runtime.GOMAXPROCS(0), (g.n+minRowsPerWorker-1)/minRowsPerWorker)
+	n := len(g.owner)
+	w := min(runtime.GOMAXPROCS(0), (n+minRowsPerWorker-1)/minRowsPerWorker)
 	if cap(s.tasks) < w {
 		s.tasks = make([]scanTask, w)
 	}
@@ -117,7 +118,7 @@ func (s *scratch) scan(g *Gallery, p *Template, mode Mode, k int, floor float32,
 	for i := range s.tasks {
 		t := &s.tasks[i]
 		t.g, t.p, t.mode = g, p, mode
-		t.lo, t.hi = g.n*i/w, g.n*(i+1)/w
+		t.lo, t.hi = n*i/w, n*(i+1)/w
 		t.top.reset(k, floor, dedupe)
 		t.wg = &s.wg
 	}
