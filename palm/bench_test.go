@@ -1,0 +1,90 @@
+package palm
+
+import (
+	"image"
+	"math/rand/v2"
+	"testing"
+)
+
+// noiseROI returns a 128 x 128 grey image of smoothed noise with dark
+// lines, a stand-in for a palm ROI that needs no renderer.
+func noiseROI(seed uint64) *image.Gray {
+	r := rand.New(rand.NewPCG(seed, 1))
+	const n = 128
+	f := make([]float64, n*n)
+	for i := range f {
+		f[i] = r.NormFloat64()
+	}
+	// Box-smooth twice.
+	for range 2 {
+		g := make([]float64, n*n)
+		for y := range n {
+			for x := range n {
+				var s float64
+				for dy := -2; dy <= 2; dy++ {
+					for dx := -2; dx <= 2; dx++ {
+						s += f[((y+dy+n)%n)*n+(x+dx+n)%n]
+					}
+				}
+				g[y*n+x] = s / 25
+			}
+		}
+		f = g
+	}
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i, v := range f {
+		img.Pix[i] = uint8(max(1, min(254, 128+300*v)))
+	}
+	// A few dark straight lines.
+	for k := range 6 {
+		x0, y0 := r.Float64()*n, r.Float64()*n
+		dx, dy := r.Float64()-0.5, r.Float64()-0.5
+		for t := -200.0; t < 200; t += 0.5 {
+			x, y := int(x0+t*dx), int(y0+t*dy)
+			for w := range 2 + k%2 {
+				if x+w >= 0 && x+w < n && y >= 0 && y < n {
+					img.Pix[y*n+x+w] = 40
+				}
+			}
+		}
+	}
+	return img
+}
+
+func BenchmarkNewCode(b *testing.B) {
+	roi := noiseROI(1)
+	for b.Loop() {
+		if _, err := NewCode(roi); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompare(b *testing.B) {
+	x, _ := NewCode(noiseROI(1))
+	y, _ := NewCode(noiseROI(2))
+	for b.Loop() {
+		Compare(x, y)
+	}
+}
+
+// BenchmarkReferenceDot256 is the plain Go dot product the shared bench
+// README quotes (172 ns on the project's machine), run beside the palm
+// benchmarks so that their figures can be scaled to that machine.
+func BenchmarkReferenceDot256(b *testing.B) {
+	x, y := make([]float32, 256), make([]float32, 256)
+	for i := range x {
+		x[i], y[i] = float32(i), 1
+	}
+	var s float32
+	for b.Loop() {
+		var d float32
+		for i := range x {
+			d += x[i] * y[i]
+		}
+		s += d
+	}
+	sinkF = s
+}
+
+var sinkF float32

@@ -1,0 +1,330 @@
+package palm
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+
+	"github.com/palmid/palmid/internal/fimg"
+	"github.com/palmid/palmid/internal/imstat"
+)
+
+// CodeSize is the side of a Code's grid: a code holds CodeSize x CodeSize
+// orientation samples, one every 4 pixels of a 128 x 128 ROI.
+const CodeSize = 32
+
+// Errors returned by NewCode.
+var (
+	// ErrEmptyROI is returned for a nil image or one with no pixels.
+	ErrEmptyROI = errors.New("palm: empty ROI image")
+	// ErrFlatROI is returned when the ROI has no contrast, or when fewer
+	// than MinValid of its code samples are usable (the rest saturated,
+	// black or transparent).
+	ErrFlatROI = errors.New("palm: ROI has too little usable texture")
+)
+
+// MinValid is the smallest number of valid samples a Code has: NewCode
+// rejects ROIs with fewer, and a comparison ignores shifts at which fewer
+// samples of the two codes overlap. It is a quarter of the grid.
+const MinValid = CodeSize * CodeSize / 4
+
+// Masking thresholds: a working pixel is bad when its value is within
+// clipLevel of 0 or 1 (clipped sensor output or black background) or when
+// it is transparent (alpha below one half); a code sample is invalid when
+// more than badShare of the (2*badRadius+1)² working pixels around it are
+// bad.
+const (
+	clipLevel = 0.5 / 255
+	badRadius = 2
+	badShare  = 0.25
+)
+
+// Bit encoding of an orientation: adjacent orientations differ in one bit
+// and the Hamming distance between the codes of orientations i and j is
+// their angular distance min(|i-j|, 6-|i-j|), from 0 to 3.
+var orientBits = [Orientations]uint8{0b000, 0b001, 0b011, 0b111, 0b110, 0b100}
+
+// Code is the competitive code of a palm ROI: at each of CodeSize x CodeSize
+// grid points, the orientation of the strongest dark line (one of
+// Orientations), or no value where the ROI is not usable. It is immutable
+// once made and safe for concurrent use. The zero Code has no valid sample
+// and scores 0 against everything.
+type Code struct {
+	// w[p][y] holds row y of bit-plane p in bits 0-31 (bit x is grid column
+	// x) and row y+1 in bits 32-63, row CodeSize being all zero. Planes
+	// 0-2 are the orientation bits (orientBits, bit p of the value in plane
+	// p); plane 3 is the validity mask. Orientation bits are zero where the
+	// mask is. Pairing rows lets Compare handle two rows per 64-bit word
+	// at any vertical shift.
+	w [planes][CodeSize]uint64
+	// valid is the number of valid samples.
+	valid int
+}
+
+const planes = 4
+
+// row returns row y of plane p.
+func (c *Code) row(p, y int) uint32 { return uint32(c.w[p][y]) }
+
+// setRows fills c.w from rows and counts the valid samples.
+func (c *Code) setRows(rows *[planes][CodeSize]uint32) {
+	c.valid = 0
+	for p := range planes {
+		for y := range CodeSize {
+			v := uint64(rows[p][y])
+			if y+1 < CodeSize {
+				v |= uint64(rows[p][y+1]) << 32
+			}
+			c.w[p][y] = v
+		}
+	}
+	for y := range CodeSize {
+		c.valid += popcount32(rows[planes-1][y])
+	}
+}
+
+// At returns the orientation at grid point (x, y), 0 <= x, y < CodeSize: a
+// dark line at orientation*180/Orientations degrees from the x axis towards
+// the y axis (clockwise on screen, y pointing down), and whether the sample
+// is valid. It panics if (x, y) is outside the grid.
+func (c *Code) At(x, y int) (orientation int, valid bool) {
+	if uint(x) >= CodeSize || uint(y) >= CodeSize {
+		panic(fmt.Sprintf("palm: code point (%d, %d) outside the %d x %d grid", x, y, CodeSize, CodeSize))
+	}
+	if c.row(3, y)>>x&1 == 0 {
+		return 0, false
+	}
+	var v uint8
+	for p := range 3 {
+		v |= uint8(c.row(p, y)>>x&1) << p
+	}
+	for k, b := range orientBits {
+		if b == v {
+			return k, true
+		}
+	}
+	panic("palm: corrupt code") // unreachable: NewCode and UnmarshalBinary write only orientBits values
+}
+
+// Valid returns the number of valid samples, between MinValid and
+// CodeSize*CodeSize for a code made by NewCode or UnmarshalBinary.
+func (c *Code) Valid() int { return c.valid }
+
+// NewCode computes the competitive code of a palm ROI: a square grey image
+// of the palm centre in the canonical orientation, normally 128 x 128 (any
+// size is resampled, and a non-square image is stretched to a square).
+// Colour images are converted to luma. Pixels whose alpha is below one
+// half, and pixels at the ends of the range (clipped highlights, black
+// background), count as missing: the code is marked invalid where they
+// dominate.
+//
+// It returns ErrEmptyROI for a nil or empty image and ErrFlatROI when the
+// image has no contrast or fewer than MinValid usable samples.
+func NewCode(roi image.Image) (*Code, error) {
+	return NewCodeRotated(roi, 0)
+}
+
+// NewCodeRotated computes the code of the ROI rotated by degrees about its
+// centre, positive turning the content clockwise on screen (from the x
+// axis towards the y axis, which points down). Corners brought in from
+// outside the ROI are marked invalid. Errors are those of NewCode. It
+// panics if degrees is not finite.
+func NewCodeRotated(roi image.Image, degrees float64) (*Code, error) {
+	if math.IsNaN(degrees) || math.IsInf(degrees, 0) {
+		panic(fmt.Sprintf("palm: rotation of %v degrees", degrees))
+	}
+	work, bad, err := prepare(roi)
+	if err != nil {
+		return nil, err
+	}
+	return codeOf(work, bad, degrees, filterBank())
+}
+
+// EnrolStep is the rotation, in degrees, between the codes that EnrolCodes
+// returns.
+const EnrolStep = 4
+
+// EnrolCodes returns the codes of the ROI rotated by -EnrolStep, 0 and
+// +EnrolStep degrees (see NewCodeRotated), in that order: what to store at
+// enrolment so that CompareBest tolerates more residual rotation between
+// enrolment and probe ROIs than one code does. Errors are those of NewCode
+// for the unrotated ROI; a rotated code that fails is left out.
+func EnrolCodes(roi image.Image) ([]*Code, error) {
+	work, bad, err := prepare(roi)
+	if err != nil {
+		return nil, err
+	}
+	fb := filterBank()
+	c0, err := codeOf(work, bad, 0, fb)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]*Code, 0, 3)
+	if c, err := codeOf(work, bad, -EnrolStep, fb); err == nil {
+		codes = append(codes, c)
+	}
+	codes = append(codes, c0)
+	if c, err := codeOf(work, bad, EnrolStep, fb); err == nil {
+		codes = append(codes, c)
+	}
+	return codes, nil
+}
+
+// prepare returns the ROI resampled to workSize x workSize and the share of
+// missing input in each of its pixels (nil when nothing is missing).
+func prepare(roi image.Image) (work, bad *fimg.Image, err error) {
+	if roi == nil || roi.Bounds().Empty() {
+		return nil, nil, ErrEmptyROI
+	}
+	src := fimg.FromImage(roi)
+	work = imstat.ResampleTo(fimg.New(workSize, workSize), src)
+	if b := badPixels(roi, src); b != nil {
+		bad = imstat.ResampleTo(fimg.New(workSize, workSize), b)
+	}
+	return work, bad, nil
+}
+
+// codeOf returns the code of work (with missing shares bad, which may be
+// nil) rotated by degrees, or ErrFlatROI.
+func codeOf(work, bad *fimg.Image, degrees float64, fb *bank) (*Code, error) {
+	if degrees != 0 {
+		work, bad = rotate(work, bad, degrees)
+	}
+	if flat(work, bad) {
+		return nil, ErrFlatROI
+	}
+	c := encode(work, bad, fb)
+	if c.valid < MinValid {
+		return nil, fmt.Errorf("%w: %d valid samples of %d", ErrFlatROI, c.valid, CodeSize*CodeSize)
+	}
+	return c, nil
+}
+
+// badPixels returns a map that is 1 on the missing pixels of src (m is its
+// grey conversion) and 0 elsewhere, or nil when no pixel is missing.
+func badPixels(src image.Image, m *fimg.Image) *fimg.Image {
+	var bad *fimg.Image
+	mark := func(i int) {
+		if bad == nil {
+			bad = fimg.New(m.W, m.H)
+		}
+		bad.Pix[i] = 1
+	}
+	for i, v := range m.Pix {
+		if v <= clipLevel || v >= 1-clipLevel {
+			mark(i)
+		}
+	}
+	if o, ok := src.(interface{ Opaque() bool }); ok && o.Opaque() {
+		return bad
+	}
+	b := src.Bounds()
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			if _, _, _, a := src.At(b.Min.X+x, b.Min.Y+y).RGBA(); a < 0x8000 {
+				mark(y*m.W + x)
+			}
+		}
+	}
+	return bad
+}
+
+// flat reports whether the good pixels of m have (almost) no contrast.
+func flat(m, bad *fimg.Image) bool {
+	var n, s, ss float64
+	for i, v := range m.Pix {
+		if bad != nil && bad.Pix[i] > badShare {
+			continue
+		}
+		n++
+		s += float64(v)
+		ss += float64(v) * float64(v)
+	}
+	if n < 2 {
+		return true
+	}
+	mean := s / n
+	return !(ss/n-mean*mean > 1e-8)
+}
+
+// rotate returns m and bad (which may be nil) rotated by degrees about the
+// image centre with bilinear sampling; pixels from outside m become bad.
+func rotate(m, bad *fimg.Image, degrees float64) (*fimg.Image, *fimg.Image) {
+	out, outBad := fimg.New(workSize, workSize), fimg.New(workSize, workSize)
+	th := degrees * math.Pi / 180
+	c, s := math.Cos(th), math.Sin(th)
+	const h = (workSize - 1) / 2.0
+	for y := range workSize {
+		for x := range workSize {
+			// Inverse map: the output pixel shows the input at R(-th)(p).
+			dx, dy := float64(x)-h, float64(y)-h
+			sx, sy := c*dx+s*dy+h, -s*dx+c*dy+h
+			i := y*workSize + x
+			if sx < -0.5 || sy < -0.5 || sx > workSize-0.5 || sy > workSize-0.5 {
+				outBad.Pix[i] = 1
+				continue
+			}
+			out.Pix[i] = m.Bilinear(sx, sy)
+			if bad != nil {
+				outBad.Pix[i] = bad.Bilinear(sx, sy)
+			}
+		}
+	}
+	return out, outBad
+}
+
+// encode computes the code of the workSize x workSize image m, with bad the
+// share of missing input in each pixel (nil: none).
+func encode(m, bad *fimg.Image, b *bank) *Code {
+	var padBuf, revBuf [(workSize + 2*maxPad) * (workSize + 2*maxPad)]float32
+	p, pr := padBuf[:b.stride*b.stride], revBuf[:b.stride*b.stride]
+	padReflect(p, m.Pix, b.pad)
+	for i, v := range p {
+		pr[len(pr)-1-i] = v
+	}
+	var rows [planes][CodeSize]uint32
+	var resp [Orientations]float32
+	for gy := range CodeSize {
+		y := gy*step + step/2
+		for gx := range CodeSize {
+			x := gx*step + step/2
+			if bad != nil && badAround(bad, x, y) {
+				continue
+			}
+			b.responsesAt(p, pr, (y+b.pad)*b.stride+x+b.pad, &resp)
+			// The winner is the most negative response: palm lines are
+			// darker than the skin around them.
+			k := 0
+			for j := 1; j < Orientations; j++ {
+				if resp[j] < resp[k] {
+					k = j
+				}
+			}
+			bits := orientBits[k]
+			for pl := range 3 {
+				rows[pl][gy] |= uint32(bits>>pl&1) << gx
+			}
+			rows[3][gy] |= 1 << gx
+		}
+	}
+	c := new(Code)
+	c.setRows(&rows)
+	return c
+}
+
+// maxPad bounds bank.pad, for the stack buffer in encode.
+const maxPad = 32
+
+// badAround reports whether more than badShare of the pixels within
+// badRadius of (x, y) are missing.
+func badAround(bad *fimg.Image, x, y int) bool {
+	var s, n float32
+	for yy := max(0, y-badRadius); yy <= min(workSize-1, y+badRadius); yy++ {
+		for xx := max(0, x-badRadius); xx <= min(workSize-1, x+badRadius); xx++ {
+			s += bad.Pix[yy*workSize+xx]
+			n++
+		}
+	}
+	return s > badShare*n
+}
