@@ -83,24 +83,23 @@ func splatCurve(m *fimg.Image, c *curve, res, gain float64) {
 		if d <= 0.01 {
 			continue
 		}
-		p := c.at(t)
-		px, py := (p.X-texX0)*res, (p.Y-texY0)*res
-		cx, cy := int(px), int(py)
-		for y := cy - rad; y <= cy+rad; y++ {
-			if y < 0 || y >= m.H {
-				continue
-			}
-			dy := float64(y) + 0.5 - py
-			row := m.Pix[y*m.W : (y+1)*m.W]
-			for x := cx - rad; x <= cx+rad; x++ {
-				if x < 0 || x >= m.W {
-					continue
-				}
-				dx := float64(x) + 0.5 - px
-				v := float32(d * math.Exp(-(dx*dx+dy*dy)*inv))
-				if v > row[x] {
-					row[x] = v
-				}
+		stamp(m, c.at(t), res, rad, inv, d)
+	}
+}
+
+// stamp max-combines into m a Gaussian bump of height amp centred on the
+// canonical point p, with exponent factor inv (1/(2 sigma^2) in texels)
+// and support radius rad texels.
+func stamp(m *fimg.Image, p vec, res float64, rad int, inv, amp float64) {
+	px, py := (p.X-texX0)*res, (p.Y-texY0)*res
+	cx, cy := int(px), int(py)
+	for y := max(cy-rad, 0); y <= min(cy+rad, m.H-1); y++ {
+		dy := float64(y) + 0.5 - py
+		row := m.Pix[y*m.W : (y+1)*m.W]
+		for x := max(cx-rad, 0); x <= min(cx+rad, m.W-1); x++ {
+			dx := float64(x) + 0.5 - px
+			if v := float32(amp * math.Exp(-(dx*dx+dy*dy)*inv)); v > row[x] {
+				row[x] = v
 			}
 		}
 	}
@@ -118,26 +117,7 @@ func splatVessel(m *fimg.Image, v *vessel, res, gain float64) {
 		a, b := v.Pts[i-1], v.Pts[i]
 		steps := int(b.sub(a).len()*res*1.5) + 1
 		for s := 0; s < steps; s++ {
-			p := a.lerp(b, float64(s)/float64(steps))
-			px, py := (p.X-texX0)*res, (p.Y-texY0)*res
-			cx, cy := int(px), int(py)
-			for y := cy - rad; y <= cy+rad; y++ {
-				if y < 0 || y >= m.H {
-					continue
-				}
-				dy := float64(y) + 0.5 - py
-				row := m.Pix[y*m.W : (y+1)*m.W]
-				for x := cx - rad; x <= cx+rad; x++ {
-					if x < 0 || x >= m.W {
-						continue
-					}
-					dx := float64(x) + 0.5 - px
-					val := float32(contrast * math.Exp(-(dx*dx+dy*dy)*inv))
-					if val > row[x] {
-						row[x] = val
-					}
-				}
-			}
+			stamp(m, a.lerp(b, float64(s)/float64(steps)), res, rad, inv, contrast)
 		}
 	}
 }
