@@ -53,56 +53,106 @@ func CompareBest(probe *Code, enrolled []*Code) float64 {
 
 // Match returns the score of Compare and the shift (dx, dy) that achieves
 // it: b's content lies dx grid points right of and dy below a's, that is
-// a(x, y) best matches b(x+dx, y+dy). For each shift with |dx|, |dy| <=
-// MaxShift it computes the angular distance
+// a(x, y) best matches b(x+dx, y+dy). For a shift it computes the angular
+// distance
 //
 //	D = Σ d(a(x, y), b(x+dx, y+dy)) / (3 n)
 //
 // over the n grid points valid in both codes, d being the number of
 // orientation steps between the two samples (0 to 3, the Hamming distance
-// of their 3-bit codes). The score is 1 - min D. Shifts with n < MinValid
-// are skipped, and ties go to the smaller |dx|+|dy|. Match does not
-// allocate and is safe for concurrent use.
+// of their 3-bit codes), and the score is 1 - min D over the shifts tried.
+// Shifts with n < MinValid are skipped; ties go to the smaller |dx|+|dy|.
+// Match does not allocate and is safe for concurrent use.
 //
-// Two rows of each bit-plane sit in one 64-bit word, so one shift costs 16
-// word steps of a few logic operations and three popcounts; the whole
-// search, 49 shifts, costs about 800 steps.
+// The search runs coarse to fine over |dx|, |dy| <= MaxShift: the 25 shifts
+// with even dx and dy, then the (at most 8) untried neighbours of the best
+// of them, 33 of the 81 shifts at most. Codes vary smoothly with position
+// (the filters are wider than the grid step), so this finds the best of all
+// 81 shifts for nearly every genuine pair; on the real and synthetic sets it
+// changed no error rate measurably (see the package documentation).
 func Match(a, b *Code) (score float64, dx, dy int) {
-	return match(a, b, MaxShift)
+	var s search
+	s.init(a, b)
+	for sx := -MaxShift; sx <= MaxShift; sx += 2 {
+		s.shiftX(sx)
+		for sy := -MaxShift; sy <= MaxShift; sy += 2 {
+			s.try(sy)
+		}
+	}
+	cx, cy := s.bx, s.by
+	for sx := max(-MaxShift, cx-1); sx <= min(MaxShift, cx+1); sx++ {
+		s.shiftX(sx)
+		for sy := max(-MaxShift, cy-1); sy <= min(MaxShift, cy+1); sy++ {
+			if (sx-cx)%2 != 0 || (sy-cy)%2 != 0 {
+				s.try(sy)
+			}
+		}
+	}
+	return s.result()
 }
 
-// match is Match with shifts up to S, 0 <= S <= maxShiftLimit.
-func match(a, b *Code, S int) (score float64, dx, dy int) {
-	// The best distance so far is bestD/(3*bestN); it starts above 1.
-	bestD, bestN := 4, 1
-	bx, by := 0, 0
-	var bs [planes][CodeSize]uint64
+// matchAll is Match trying every shift with |dx|, |dy| <= S, S at most
+// maxShiftLimit; it is the reference for the coarse-to-fine search.
+func matchAll(a, b *Code, S int) (score float64, dx, dy int) {
+	var s search
+	s.init(a, b)
 	for sx := -S; sx <= S; sx++ {
-		// bs is b moved left by sx points: bs(x) = b(x+sx).
-		lane := laneMasks[sx+maxShiftLimit]
-		for y := range CodeSize {
-			bs[0][y] = bits.RotateLeft64(b.w[0][y], -sx)
-			bs[1][y] = bits.RotateLeft64(b.w[1][y], -sx)
-			bs[2][y] = bits.RotateLeft64(b.w[2][y], -sx)
-			bs[3][y] = bits.RotateLeft64(b.w[3][y], -sx) & lane
-		}
+		s.shiftX(sx)
 		for sy := -S; sy <= S; sy++ {
-			y0, y1 := max(0, -sy), min(CodeSize, CodeSize-sy)
-			d, n := distance(&a.w, &bs, y0, y1, sy)
-			if n < MinValid {
-				continue
-			}
-			// d/n < bestD/bestN, or equal with a smaller shift.
-			l, r := d*bestN, bestD*n
-			if l < r || (l == r && abs(sx)+abs(sy) < abs(bx)+abs(by)) {
-				bestD, bestN, bx, by = d, n, sx, sy
-			}
+			s.try(sy)
 		}
 	}
-	if bestD > 3*bestN {
+	return s.result()
+}
+
+// search is the state of a shift search of b against a.
+type search struct {
+	a, b *Code
+	// bs is b moved left by sx points: bs(x) = b(x+sx), with the bits
+	// that crossed between row lanes cleared from the mask plane.
+	bs [planes][CodeSize]uint64
+	sx int
+	// The best distance so far is bestD/(3*bestN) at (bx, by); it starts
+	// above 1.
+	bestD, bestN, bx, by int
+}
+
+func (s *search) init(a, b *Code) {
+	s.a, s.b = a, b
+	s.bestD, s.bestN = 4, 1
+}
+
+// shiftX sets up the horizontal shift sx.
+func (s *search) shiftX(sx int) {
+	s.sx = sx
+	lane := laneMasks[sx+maxShiftLimit]
+	for y := range CodeSize {
+		s.bs[0][y] = bits.RotateLeft64(s.b.w[0][y], -sx)
+		s.bs[1][y] = bits.RotateLeft64(s.b.w[1][y], -sx)
+		s.bs[2][y] = bits.RotateLeft64(s.b.w[2][y], -sx)
+		s.bs[3][y] = bits.RotateLeft64(s.b.w[3][y], -sx) & lane
+	}
+}
+
+// try scores the shift (s.sx, sy).
+func (s *search) try(sy int) {
+	y0, y1 := max(0, -sy), min(CodeSize, CodeSize-sy)
+	d, n := distance(&s.a.w, &s.bs, y0, y1, sy)
+	if n < MinValid {
+		return
+	}
+	// d/n < bestD/bestN, or equal with a smaller shift.
+	l, r := d*s.bestN, s.bestD*n
+	if l < r || (l == r && abs(s.sx)+abs(sy) < abs(s.bx)+abs(s.by)) {
+		s.bestD, s.bestN, s.bx, s.by = d, n, s.sx, sy
+	}
+}
+
+func (s *search) result() (score float64, dx, dy int) {
+	if s.bestD > 3*s.bestN {
 		return 0, 0, 0
 	}
-	return 1 - float64(bestD)/float64(3*bestN), bx, by
+	return 1 - float64(s.bestD)/float64(3*s.bestN), s.bx, s.by
 }
 
 // distance returns the summed angular distance d and the number n of

@@ -67,8 +67,11 @@ func refMatch(a, b *Code, S int) (score float64, dx, dy int) {
 	return 1 - best, bx, by
 }
 
-// TestMatchReference compares the packed matcher with the plain loop on
-// random codes with various masks, and on shifted copies of one code.
+// TestMatchReference compares the packed exhaustive search with the plain
+// loop on random codes with various masks, and on shifted copies of one
+// code, and checks that Match never beats the exhaustive search. (Random
+// codes have no spatial coherence, so the coarse-to-fine Match may miss
+// their best shift; TestMatchShiftedCopies checks it on a texture.)
 func TestMatchReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
@@ -86,8 +89,12 @@ func TestMatchReference(t *testing.T) {
 				// b is a shifted copy of a, masked where it has no data.
 				b = shifted(a, i-3, 4-i)
 			}
-			for _, S := range []int{0, 1, MaxShift} {
-				s, dx, dy := match(a, b, S)
+			all, _, _ := matchAll(a, b, MaxShift)
+			if s := Compare(a, b); s > all {
+				t.Errorf("%s #%d: coarse-to-fine score %g above the exhaustive %g", tc.name, i, s, all)
+			}
+			for _, S := range []int{0, 1, MaxShift, maxShiftLimit} {
+				s, dx, dy := matchAll(a, b, S)
 				rs, rdx, rdy := refMatch(a, b, S)
 				if math.Abs(s-rs) > 1e-12 || dx != rdx || dy != rdy {
 					t.Errorf("%s #%d, S=%d: got %.6f at (%d, %d), reference %.6f at (%d, %d)",
@@ -174,7 +181,7 @@ func TestCompareSpecial(t *testing.T) {
 		}
 	}
 	// Every sample 3 steps away at shift 0; other shifts look random.
-	if s, _, _ := match(a, inverse(a), 0); s != 0 {
+	if s, _, _ := matchAll(a, inverse(a), 0); s != 0 {
 		t.Errorf("inverse orientations, no shift: score %g, want 0", s)
 	}
 	// Unrelated random codes sit near 0.5 plus the gain of the best shift.
