@@ -134,11 +134,11 @@ func NewCodeRotated(roi image.Image, degrees float64) (*Code, error) {
 	if math.IsNaN(degrees) || math.IsInf(degrees, 0) {
 		panic(fmt.Sprintf("palm: rotation of %v degrees", degrees))
 	}
-	work, bad, err := prepare(roi)
+	in, err := prepare(roi)
 	if err != nil {
 		return nil, err
 	}
-	return codeOf(work, bad, degrees, filterBank())
+	return in.code(degrees, filterBank())
 }
 
 // EnrolStep is the rotation, in degrees, between the codes that EnrolCodes
@@ -151,48 +151,74 @@ const EnrolStep = 4
 // enrolment and probe ROIs than one code does. Errors are those of NewCode
 // for the unrotated ROI; a rotated code that fails is left out.
 func EnrolCodes(roi image.Image) ([]*Code, error) {
-	work, bad, err := prepare(roi)
+	in, err := prepare(roi)
 	if err != nil {
 		return nil, err
 	}
 	fb := filterBank()
-	c0, err := codeOf(work, bad, 0, fb)
+	c0, err := in.code(0, fb)
 	if err != nil {
 		return nil, err
 	}
 	codes := make([]*Code, 0, 3)
-	if c, err := codeOf(work, bad, -EnrolStep, fb); err == nil {
+	if c, err := in.code(-EnrolStep, fb); err == nil {
 		codes = append(codes, c)
 	}
 	codes = append(codes, c0)
-	if c, err := codeOf(work, bad, EnrolStep, fb); err == nil {
+	if c, err := in.code(EnrolStep, fb); err == nil {
 		codes = append(codes, c)
 	}
 	return codes, nil
 }
 
-// prepare returns the ROI resampled to workSize x workSize and the share of
-// missing input in each of its pixels (nil when nothing is missing).
-func prepare(roi image.Image) (work, bad *fimg.Image, err error) {
-	if roi == nil || roi.Bounds().Empty() {
-		return nil, nil, ErrEmptyROI
-	}
-	src := fimg.FromImage(roi)
-	work = imstat.ResampleTo(fimg.New(workSize, workSize), src)
-	if b := badPixels(roi, src); b != nil {
-		bad = imstat.ResampleTo(fimg.New(workSize, workSize), b)
-	}
-	return work, bad, nil
+// input is a ROI converted to grey, with the share of missing input in
+// each pixel (bad, nil when nothing is missing).
+type input struct {
+	src, srcBad *fimg.Image
+	// hi and hiBad are src and srcBad at twice workSize, made on first use
+	// by a rotation.
+	hi, hiBad *fimg.Image
 }
 
-// codeOf returns the code of work (with missing shares bad, which may be
-// nil) rotated by degrees, or ErrFlatROI.
-func codeOf(work, bad *fimg.Image, degrees float64, fb *bank) (*Code, error) {
-	if degrees != 0 {
-		work, bad = rotate(work, bad, degrees)
+// prepare converts the ROI.
+func prepare(roi image.Image) (*input, error) {
+	if roi == nil || roi.Bounds().Empty() {
+		return nil, ErrEmptyROI
+	}
+	src := fimg.FromImage(roi)
+	return &input{src: src, srcBad: badPixels(roi, src)}, nil
+}
+
+// code returns the code of the input rotated by degrees, or ErrFlatROI.
+//
+// Unrotated, the input is resampled to workSize by area averaging. A
+// rotation is applied with bilinear sampling at twice workSize, then
+// averaged down 2 x 2: rotating at workSize itself would leave a blur
+// pattern that depends only on the angle, which the codes of two different
+// palms rotated alike would share.
+func (in *input) code(degrees float64, fb *bank) (*Code, error) {
+	var work, bad *fimg.Image
+	if degrees == 0 {
+		work = imstat.ResampleTo(fimg.New(workSize, workSize), in.src)
+		if in.srcBad != nil {
+			bad = imstat.ResampleTo(fimg.New(workSize, workSize), in.srcBad)
+		}
+	} else {
+		if in.hi == nil {
+			in.hi = imstat.ResampleTo(fimg.New(2*workSize, 2*workSize), in.src)
+			if in.srcBad != nil {
+				in.hiBad = imstat.ResampleTo(fimg.New(2*workSize, 2*workSize), in.srcBad)
+			}
+		}
+		hi, hiBad := rotate(in.hi, in.hiBad, degrees)
+		work = imstat.ResampleTo(fimg.New(workSize, workSize), hi)
+		bad = imstat.ResampleTo(fimg.New(workSize, workSize), hiBad)
 	}
 	if flat(work, bad) {
 		return nil, ErrFlatROI
+	}
+	if bad != nil {
+		fill(work, bad)
 	}
 	c := encode(work, bad, fb)
 	if c.valid < MinValid {
@@ -248,20 +274,60 @@ func flat(m, bad *fimg.Image) bool {
 	return !(ss/n-mean*mean > 1e-8)
 }
 
-// rotate returns m and bad (which may be nil) rotated by degrees about the
-// image centre with bilinear sampling; pixels from outside m become bad.
+// fillSigma is the standard deviation, in working pixels, of the blur
+// that fills missing pixels.
+const fillSigma = 4
+
+// fill replaces the missing part of each pixel of m (bad is the missing
+// share) by a local mean of the pixels around it that are not missing: a
+// Gaussian blur of m weighted by the present shares, divided by the blur of
+// the shares. Without it the edge between the image and whatever stands in
+// for the missing pixels (black background, the corners a rotation brings
+// in) would dominate the filter responses nearby and give different palms
+// the same orientations there.
+func fill(m, bad *fimg.Image) {
+	num, den := fimg.New(m.W, m.H), fimg.New(m.W, m.H)
+	var sum, n float64
+	for i, b := range bad.Pix {
+		w := 1 - min(max(b, 0), 1)
+		den.Pix[i] = w
+		num.Pix[i] = w * m.Pix[i]
+		sum += float64(num.Pix[i])
+		n += float64(w)
+	}
+	mean := float32(sum / n) // n > 0: flat has checked that some pixels are present
+	fimg.BlurTo(num, num, fillSigma)
+	fimg.BlurTo(den, den, fillSigma)
+	for i, b := range bad.Pix {
+		if b <= 0 {
+			continue
+		}
+		f := mean
+		if den.Pix[i] > 1e-3 {
+			f = num.Pix[i] / den.Pix[i]
+		}
+		w := 1 - min(b, 1)
+		m.Pix[i] = w*m.Pix[i] + (1-w)*f
+	}
+}
+
+// rotate returns the square image m and its missing shares bad (nil: none)
+// rotated by degrees about the image centre with bilinear sampling; pixels
+// brought in from outside m are missing.
 func rotate(m, bad *fimg.Image, degrees float64) (*fimg.Image, *fimg.Image) {
-	out, outBad := fimg.New(workSize, workSize), fimg.New(workSize, workSize)
+	n := m.W
+	out, outBad := fimg.New(n, n), fimg.New(n, n)
 	th := degrees * math.Pi / 180
 	c, s := math.Cos(th), math.Sin(th)
-	const h = (workSize - 1) / 2.0
-	for y := range workSize {
-		for x := range workSize {
+	h := float64(n-1) / 2
+	lim := float64(n) - 0.5
+	for y := range n {
+		for x := range n {
 			// Inverse map: the output pixel shows the input at R(-th)(p).
 			dx, dy := float64(x)-h, float64(y)-h
 			sx, sy := c*dx+s*dy+h, -s*dx+c*dy+h
-			i := y*workSize + x
-			if sx < -0.5 || sy < -0.5 || sx > workSize-0.5 || sy > workSize-0.5 {
+			i := y*n + x
+			if sx < -0.5 || sy < -0.5 || sx > lim || sy > lim {
 				outBad.Pix[i] = 1
 				continue
 			}
