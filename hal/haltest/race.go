@@ -1,0 +1,5 @@
+//go:build race
+
+package haltest
+
+const raceEnabled = true
