@@ -47,9 +47,10 @@ var orientBits = [Orientations]uint8{0b000, 0b001, 0b011, 0b111, 0b110, 0b100}
 
 // Code is the competitive code of a palm ROI: at each of CodeSize x CodeSize
 // grid points, the orientation of the strongest dark line (one of
-// Orientations), or no value where the ROI is not usable. It is immutable
-// once made and safe for concurrent use. The zero Code has no valid sample
-// and scores 0 against everything.
+// Orientations), or no value where the ROI is not usable. Made by NewCode,
+// NewCodeRotated, EnrolCodes or UnmarshalBinary, it is immutable and safe
+// for concurrent use. The zero Code has no valid sample and scores 0
+// against everything.
 type Code struct {
 	// w[p][y] holds row y of bit-plane p in bits 0-31 (bit x is grid column
 	// x) and row y+1 in bits 32-63, row CodeSize being all zero. Planes
@@ -107,8 +108,10 @@ func (c *Code) At(x, y int) (orientation int, valid bool) {
 	panic("palm: corrupt code") // unreachable: NewCode and UnmarshalBinary write only orientBits values
 }
 
-// Valid returns the number of valid samples, between MinValid and
-// CodeSize*CodeSize for a code made by NewCode or UnmarshalBinary.
+// Valid returns the number of valid samples: between MinValid and
+// CodeSize*CodeSize for a code made by NewCode or UnmarshalBinary, 0 for
+// the zero Code. It is a simple quality measure: the share of the ROI that
+// could be read.
 func (c *Code) Valid() int { return c.valid }
 
 // NewCode computes the competitive code of a palm ROI: a square grey image
@@ -116,8 +119,9 @@ func (c *Code) Valid() int { return c.valid }
 // size is resampled, and a non-square image is stretched to a square).
 // Colour images are converted to luma. Pixels whose alpha is below one
 // half, and pixels at the ends of the range (clipped highlights, black
-// background), count as missing: the code is marked invalid where they
-// dominate.
+// background), count as missing: they are filled with a local mean before
+// filtering, and the code is marked invalid where they make up more than a
+// quarter of the pixels around a sample.
 //
 // It returns ErrEmptyROI for a nil or empty image and ErrFlatROI when the
 // image has no contrast or fewer than MinValid usable samples.

@@ -5,15 +5,16 @@ import (
 	"sync"
 )
 
+// Orientations is the number of filter orientations: orientation k is a
+// line at k*180/Orientations degrees.
+const Orientations = 6
+
 // Geometry of the competitive code. The ROI is resampled to workSize x
 // workSize (half the usual 128 x 128 ROI) and the filters are evaluated at
 // every step-th pixel, giving a CodeSize x CodeSize code.
 const (
 	workSize = 64
 	step     = workSize / CodeSize
-	// Orientations is the number of filter orientations: orientation k is a
-	// line at k*180/Orientations degrees.
-	Orientations = 6
 )
 
 // gaborParams are the filter parameters in pixels at workSize (double them
