@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -240,4 +241,31 @@ func TestCompareAllocs(t *testing.T) {
 			t.Errorf("%s allocates %g times a call", name, n)
 		}
 	}
+}
+
+// TestConcurrentUse makes and compares codes from several goroutines at
+// once (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	ref := make([]*Code, 4)
+	for i := range ref {
+		ref[i] = mustCode(t, noiseROI(uint64(10+i)))
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := NewCode(noiseROI(uint64(10 + g)))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for i, r := range ref {
+				if s := Compare(r, c); (i == g) != (s == 1) {
+					t.Errorf("goroutine %d: score %g against code %d", g, s, i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
