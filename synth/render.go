@@ -196,7 +196,7 @@ const block = 8
 // walk visits every pixel of the frame with its hand sample. Pixels of blocks
 // that lie entirely off the hand get alpha 0 and are visited cheaply. Only
 // when subsurface is true are the NIR-only fields (blurC, vein) sampled.
-func (s *scene) walk(outRes float64, subsurface bool, visit func(i int, sm *sample)) {
+func (s *scene) walk(outRes float64, subsurface bool, visit func(i, x, y int, sm *sample)) {
 	gw, gh := s.w/block+2, s.h/block+2
 	gx := make([]float64, gw*gh)
 	gy := make([]float64, gw*gh)
@@ -237,7 +237,7 @@ func (s *scene) walk(outRes float64, subsurface bool, visit func(i int, sm *samp
 				sm = sample{}
 				for y := y0; y < y1; y++ {
 					for x := x0; x < x1; x++ {
-						visit(y*s.w+x, &sm)
+						visit(y*s.w+x, x, y, &sm)
 					}
 				}
 				continue
@@ -255,7 +255,7 @@ func (s *scene) walk(outRes float64, subsurface bool, visit func(i int, sm *samp
 					a := float32(0.5 - d*s.n.scale)
 					if a <= 0 {
 						sm = sample{}
-						visit(y*s.w+x, &sm)
+						visit(y*s.w+x, x, y, &sm)
 						continue
 					}
 					if a > 1 {
@@ -299,7 +299,7 @@ func (s *scene) walk(outRes float64, subsurface bool, visit func(i int, sm *samp
 							sm.occ = o
 						}
 					}
-					visit(y*s.w+x, &sm)
+					visit(y*s.w+x, x, y, &sm)
 				}
 			}
 		}
@@ -423,8 +423,7 @@ func (id *Identity) renderDevice(sampleN int, opts *Options, wantPalm, wantVein 
 	ax, ay := float32(math.Cos(s.n.ambientDir)), float32(math.Sin(s.n.ambientDir))
 	occV := float32(s.n.occValue)
 	kc := float32(0.25 * id.crease)
-	s.walk(s.n.scale, true, func(i int, sm *sample) {
-		x, y := i%s.w, i/s.w
+	s.walk(s.n.scale, true, func(i, x, y int, sm *sample) {
 		// Ambient leakage: a gradient across the frame.
 		amb := ambient * (0.5 + 0.5*(ax*(float32(x)/float32(s.w)-0.5)+ay*(float32(y)/float32(s.h)-0.5))*2)
 		bg := 0.035 + amb
@@ -503,8 +502,7 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 	occCol := [3]float32{float32(s.n.occValue * 0.7), float32(s.n.occValue * 0.6), float32(s.n.occValue * 0.5)}
 	sh := float32(s.n.shadow)
 	sl := [3]float32{float32(s.n.shadowLine[0] / 40), float32(s.n.shadowLine[1] / 40), float32(s.n.shadowLine[2]/40 + 0.5)}
-	s.walk(s.n.scale, false, func(i int, sm *sample) {
-		x, y := i%s.w, i/s.w
+	s.walk(s.n.scale, false, func(i, x, y int, sm *sample) {
 		l := lf.at(x, y)
 		if sh > 0 {
 			// A cast shadow with a soft edge 40 px wide.

@@ -161,7 +161,7 @@ func TestVeinsInsidePalm(t *testing.T) {
 		id := NewIdentity(3, i)
 		s := id.newScene(0, false, nil)
 		var outside, inside int
-		s.walk(s.n.scale, true, func(k int, sm *sample) {
+		s.walk(s.n.scale, true, func(k, _, _ int, sm *sample) {
 			if sm.vein > 0.05 {
 				if sm.alpha == 0 {
 					outside++
