@@ -109,16 +109,21 @@ func Motion(a, b *Frame) float64 {
 // frame is in range.
 func BestFrame(frames []*Frame) (int, error) {
 	best, bestScore := -1, math.Inf(-1)
+	prev, prevAt := 0.0, -1 // motion between frames prevAt and prevAt+1
 	for i, f := range frames {
 		if f.Distance != 0 && !InHover(f.Distance) {
 			continue
 		}
 		var m float64
 		if i > 0 && sameShape(frames[i-1], f) {
-			m = Motion(frames[i-1], f)
+			if prevAt != i-1 {
+				prev = Motion(frames[i-1], f)
+			}
+			m = prev
 		}
 		if i+1 < len(frames) && sameShape(frames[i+1], f) {
-			m = max(m, Motion(frames[i+1], f))
+			prev, prevAt = Motion(frames[i+1], f), i // reused by frame i+1
+			m = max(m, prev)
 		}
 		s := Focus(f) / (1 + m/4)
 		if s > bestScore {

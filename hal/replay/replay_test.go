@@ -180,6 +180,9 @@ func BenchmarkReplayCapture640x480(b *testing.B) {
 	}
 	var f hal.Frame
 	ctx := context.Background()
+	if err := s.Capture(ctx, &f); err != nil { // size the buffer
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := s.Capture(ctx, &f); err != nil {
