@@ -15,6 +15,7 @@ import (
 	"github.com/palmid/palmid/eval"
 	"github.com/palmid/palmid/internal/fimg"
 	"github.com/palmid/palmid/internal/ncc"
+	"github.com/palmid/palmid/palm"
 	"github.com/palmid/palmid/synth"
 )
 
@@ -35,7 +36,7 @@ const (
 )
 
 // demoMethod names the recognition the demo runs today.
-const demoMethod = "NCC baseline: raw-pixel normalised cross-correlation with a ±4 px shift search on ground-truth-aligned 128x128 ROIs (palmid's palm and vein feature extractors have not landed yet)"
+const demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on every channel, on ground-truth-aligned 128x128 ROIs: palmid cannot find the hand and cut the ROI from a whole image yet (issue 4), and vein features are not in yet (issue 5); the raw-pixel NCC baseline runs beside for reference"
 
 // channel is one recognition channel the demo evaluates.
 type channel struct {
@@ -54,7 +55,15 @@ const fusedName = "device palm + vein (mean of the two scores)"
 // enrolled is one capture's templates, nil where acquisition failed.
 type enrolled struct {
 	identity, sample int
-	t                [3]*ncc.Template
+	t                [3]*template
+}
+
+// template is one capture's features in one channel: palmprint competitive
+// codes (palm.EnrolCodes: the ROI at -4, 0 and +4 degrees) and the NCC
+// baseline template.
+type template struct {
+	codes []*palm.Code
+	ncc   *ncc.Template
 }
 
 type demoResult struct {
@@ -70,8 +79,8 @@ type demoResult struct {
 type demoTimings struct {
 	RenderDeviceMS float64 `json:"render_device_ms"` // per NIR palm+vein capture, one core
 	RenderPhoneMS  float64 `json:"render_phone_ms"`  // per phone photo, one core
-	TemplateMS     float64 `json:"template_ms"`      // ROI cut + template, per image
-	CompareUS      float64 `json:"compare_us"`       // per comparison, one core
+	TemplateMS     float64 `json:"template_ms"`      // ROI cut + codes + NCC template, per image
+	CompareUS      float64 `json:"compare_us"`       // per comparison (codes and NCC), one core
 	Comparisons    int64   `json:"comparisons"`
 	WallS          float64 `json:"wall_s"`
 	Workers        int     `json:"workers"`
@@ -145,7 +154,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 
 	// 2. Verification: every pair of captures, per channel and fused.
 	type scores struct{ gen, imp eval.Scores }
-	nCh := len(channels) + 1
+	nCh := len(channels) + 1 // the channels and the fused device score; NCC follows
 	var comparisons atomic.Int64
 	var cmpNS atomic.Int64
 	perWorker := make([][]scores, nw)
@@ -154,7 +163,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range nw {
-		perWorker[w] = make([]scores, nCh)
+		perWorker[w] = make([]scores, nCh+len(channels))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -175,9 +184,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 						if ea.t[c] == nil || eb.t[c] == nil {
 							continue
 						}
-						v[c], ok[c] = ncc.Compare(ea.t[c], eb.t[c]), true
+						v[c], ok[c] = compare(ea.t[c], eb.t[c]), true
 						cnt++
 						add(&sc[c].gen, &sc[c].imp, same, v[c])
+						add(&sc[nCh+c].gen, &sc[nCh+c].imp, same, ncc.Compare(ea.t[c].ncc, eb.t[c].ncc))
 					}
 					if ok[1] && ok[2] {
 						add(&sc[3].gen, &sc[3].imp, same, (v[1]+v[2])/2)
@@ -191,7 +201,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	wg.Wait()
 	p.finish()
-	merged := make([]scores, nCh)
+	merged := make([]scores, nCh+len(channels))
 	for _, sc := range perWorker {
 		for c := range sc {
 			merged[c].gen.Merge(&sc[c].gen)
@@ -220,6 +230,12 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		}
 		res.Reports = append(res.Reports, r)
 		curves = append(curves, eval.Curve{Name: name, Genuine: &merged[c].gen, Impostor: &merged[c].imp})
+	}
+	for c, ch := range channels {
+		sc := &merged[nCh+c]
+		name := ch.name + ", NCC baseline"
+		res.Reports = append(res.Reports, eval.NewReport(name, &sc.gen, &sc.imp))
+		curves = append(curves, eval.Curve{Name: name, Genuine: &sc.gen, Impostor: &sc.imp})
 	}
 	nCap := float64(len(caps))
 	res.Timings = demoTimings{
@@ -263,15 +279,29 @@ func add(gen, imp *eval.Scores, genuine bool, v float64) {
 	}
 }
 
-// truthTemplate cuts the ground-truth ROI of a capture and builds its NCC
-// template; an error is a failure to acquire.
-func truthTemplate(c *synth.Capture) (*ncc.Template, error) {
+// truthTemplate cuts the ground-truth ROI of a capture and builds its
+// templates; an error is a failure to acquire.
+func truthTemplate(c *synth.Capture) (*template, error) {
 	f, err := c.Truth.ROIFrame()
 	if err != nil {
 		return nil, err
 	}
 	roi := f.CutTo(fimg.New(128, 128), fimg.FromImage(c.Image))
-	return ncc.NewTemplate(roi, nil)
+	codes, err := palm.EnrolCodes(roi.Gray())
+	if err != nil {
+		return nil, err
+	}
+	nt, err := ncc.NewTemplate(roi, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &template{codes: codes, ncc: nt}, nil
+}
+
+// compare scores two templates with the palmprint codes: the probe's
+// unrotated code against the other's enrolment codes.
+func compare(a, b *template) float64 {
+	return palm.CompareBest(a.codes[len(a.codes)/2], b.codes)
 }
 
 // identify runs the 1:N searches of channel c (3 = fused) at threshold thr.
@@ -319,9 +349,9 @@ func usable(e *enrolled, c int) bool {
 
 func score(a, b *enrolled, c int) float64 {
 	if c == 3 {
-		return (ncc.Compare(a.t[1], b.t[1]) + ncc.Compare(a.t[2], b.t[2])) / 2
+		return (compare(a.t[1], b.t[1]) + compare(a.t[2], b.t[2])) / 2
 	}
-	return ncc.Compare(a.t[c], b.t[c])
+	return compare(a.t[c], b.t[c])
 }
 
 // parallel calls f(i) for i in [0, n) on w goroutines.

@@ -53,8 +53,8 @@ func TestDemoJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("demo --json output is not JSON: %v\n%s", err, out.String())
 	}
-	if len(res.Reports) != 4 {
-		t.Fatalf("%d reports, want 4", len(res.Reports))
+	if len(res.Reports) != 7 {
+		t.Fatalf("%d reports, want 7 (3 channels, fused, 3 NCC baselines)", len(res.Reports))
 	}
 	for _, r := range res.Reports {
 		// 6 identities x 2 captures: 6 genuine and 60 impostor pairs,
@@ -66,8 +66,8 @@ func TestDemoJSON(t *testing.T) {
 			t.Errorf("%s: no EER", r.Name)
 		}
 	}
-	if !strings.Contains(res.Method, "NCC baseline") {
-		t.Errorf("the demo must say it runs the NCC baseline, got %q", res.Method)
+	if !strings.Contains(res.Method, "ground-truth-aligned") {
+		t.Errorf("the demo must say it uses ground-truth ROIs, got %q", res.Method)
 	}
 	if fi, err := os.Stat(det); err != nil || fi.Size() == 0 {
 		t.Errorf("DET PNG not written: %v", err)
