@@ -92,3 +92,25 @@ func TestSynthCommand(t *testing.T) {
 		t.Error("ground-truth columns missing")
 	}
 }
+
+func TestCaptureSynthetic(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "best.png")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"capture"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("capture exited %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "best is frame") || !strings.Contains(stdout.String(), "no image written") {
+		t.Errorf("unexpected output:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	if code := run([]string{"capture", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("capture --out exited %d: %s", code, stderr.String())
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+		t.Fatalf("no image written: %v", err)
+	}
+	if code := run([]string{"capture", "--device", "nosuchdriver:x"}, &stdout, &stderr); code == 0 {
+		t.Error("unknown device: exit 0")
+	}
+}
