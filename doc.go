@@ -56,10 +56,12 @@
 //
 // # What exists today
 //
-// synth, eval and the palmid command (demo, synth, realism) are in place;
-// the demo recognises palms with a raw-pixel NCC baseline on
-// ground-truth-aligned ROIs until palm, vein and signature land. Shared
-// kernels live under internal/: fimg (float images), roi (the ROI
-// construction), ncc (the baseline matcher), imstat (image statistics for
-// realism checks) and dataset (manifests of real and synthetic images).
+// synth, eval, the palmid command (demo, synth, realism, capture), palm's
+// competitive codes on ROIs, match's score kernels and in-memory gallery,
+// and hal with its synthetic and replay drivers are in place. The demo cuts
+// ROIs where synth's ground truth puts them until palm finds hands itself.
+// Shared kernels live under internal/: fimg (float images), roi (the ROI
+// construction), ncc (a raw-pixel baseline matcher), imstat (image
+// statistics for realism checks), realism (synth against real palms) and
+// dataset (manifests of real and synthetic images).
 package palmid
