@@ -1,0 +1,397 @@
+package vein
+
+import (
+	"errors"
+	"image"
+	"math"
+	"slices"
+
+	"github.com/palmid/palmid/internal/fimg"
+)
+
+// Errors returned for ROIs that cannot be processed.
+var (
+	// ErrEmptyROI is returned for a ROI with no pixels.
+	ErrEmptyROI = errors.New("vein: empty ROI image")
+	// ErrFlatROI is returned for a ROI with too few valid pixels or no
+	// contrast.
+	ErrFlatROI = errors.New("vein: ROI has too little usable texture")
+)
+
+// Size is the side of the working maps: every ROI is resampled to
+// Size x Size (half of a 128 x 128 ROI) before enhancement.
+const Size = 64
+
+// Algorithm constants, in pixels of the Size x Size working maps.
+const (
+	illumSigma = 6.0  // large-scale illumination estimate
+	claheTiles = 4    // CLAHE tiles per side
+	claheBins  = 64   // CLAHE histogram bins
+	claheClip  = 2.5  // CLAHE clip limit, times the mean bin count
+	bilatSigma = 1.0  // bilateral filter, spatial
+	bilatRange = 0.12 // bilateral filter, range (enhanced grey levels)
+)
+
+// Vessels holds what Extract saw of one ROI: the enhanced image, the vessel
+// probability map, the binary vein map and the mask of valid pixels, all
+// Size x Size row by row (index y*Size+x), and the liveness energy.
+type Vessels struct {
+	// Enhanced is the ROI after background normalisation, CLAHE and
+	// edge-preserving smoothing, in [0, 1].
+	Enhanced []float32
+	// Prob is the vessel probability: multi-scale vesselness scaled to
+	// [0, 1] (1 at the 99th percentile of valid pixels and above).
+	Prob []float32
+	// Vein marks vessel pixels: valid pixels in the top VeinFraction of
+	// Prob with positive vesselness.
+	Vein []bool
+	// Mask marks valid pixels (neither background nor clipped, and not
+	// next to such pixels).
+	Mask []bool
+	// Energy is the vesselness energy returned by Liveness.
+	Energy float64
+}
+
+// Extract enhances a vein ROI and extracts its vessels. The ROI is any
+// square-ish grey or colour image of the palm centre in the canonical
+// orientation, normally 128 x 128; it is resampled to Size x Size by area
+// averaging. It returns ErrEmptyROI for an empty image and ErrFlatROI when
+// fewer than half of the pixels are valid or the ROI has no contrast.
+// Extract is safe for concurrent use.
+func Extract(roi image.Image) (*Vessels, error) {
+	img, valid, err := resample(roi)
+	if err != nil {
+		return nil, err
+	}
+	v := &Vessels{Mask: valid}
+	n := 0
+	for _, ok := range valid {
+		if ok {
+			n++
+		}
+	}
+	if n < Size*Size/2 {
+		return nil, ErrFlatROI
+	}
+	flat := flatField(img, valid)
+	// Liveness: vesselness energy of the flat-fielded image, before any
+	// contrast normalisation.
+	ves := fimg.New(Size, Size)
+	vesselnessTo(ves, flat, []float64{2}, valid)
+	var e float64
+	for i, ok := range valid {
+		if ok {
+			e += float64(ves.Pix[i])
+		}
+	}
+	v.Energy = e / float64(n)
+	enh, ok := clahe(flat, valid)
+	if !ok {
+		return nil, ErrFlatROI
+	}
+	enh = bilateral(enh)
+	v.Enhanced = enh.Pix
+	vesselnessTo(ves, enh, []float64{1.5, 2.25, 3}, valid)
+	v.Prob, v.Vein = threshold(ves.Pix, valid)
+	return v, nil
+}
+
+// Liveness returns the vesselness energy of a vein ROI: the mean, over its
+// valid pixels, of the scale-normalised vesselness of dark tubular
+// structures (scale 2 px of the 64 x 64 working map) in the
+// background-normalised image, in units of relative contrast. A live palm
+// under NIR shows veins at a few percent of contrast; a print or a silicone
+// cast shows much less. The caller chooses the threshold (see the package
+// documentation for measured values).
+func Liveness(roi image.Image) (float64, error) {
+	v, err := Extract(roi)
+	if err != nil {
+		return 0, err
+	}
+	return v.Energy, nil
+}
+
+// resample converts roi to grey and resamples it to Size x Size by area
+// averaging, with a validity mask: a working pixel is valid when at least
+// three quarters of the source pixels under it are neither black nor white
+// (background, clipped highlights) and all its 8 neighbours are valid too.
+func resample(roi image.Image) (*fimg.Image, []bool, error) {
+	b := roi.Bounds()
+	if b.Empty() {
+		return nil, nil, ErrEmptyROI
+	}
+	src := fimg.FromImage(roi)
+	w, h := src.W, src.H
+	dst := fimg.New(Size, Size)
+	good := make([]bool, Size*Size)
+	const lo, hi = 0.5 / 255, 254.5 / 255
+	for y := range Size {
+		y0, y1 := y*h/Size, max((y+1)*h/Size, y*h/Size+1)
+		for x := range Size {
+			x0, x1 := x*w/Size, max((x+1)*w/Size, x*w/Size+1)
+			var s float32
+			var all, ok int
+			for yy := y0; yy < y1; yy++ {
+				row := src.Pix[yy*w+x0 : yy*w+x1]
+				for _, p := range row {
+					s += p
+					all++
+					if p > lo && p < hi {
+						ok++
+					}
+				}
+			}
+			dst.Pix[y*Size+x] = s / float32(all)
+			good[y*Size+x] = 4*ok >= 3*all
+		}
+	}
+	valid := make([]bool, Size*Size)
+	for y := range Size {
+		for x := range Size {
+			ok := true
+			for dy := -1; dy <= 1 && ok; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					xx, yy := x+dx, y+dy
+					if xx >= 0 && yy >= 0 && xx < Size && yy < Size && !good[yy*Size+xx] {
+						ok = false
+						break
+					}
+				}
+			}
+			valid[y*Size+x] = ok
+		}
+	}
+	return dst, valid, nil
+}
+
+// flatField divides img by its large-scale illumination (a Gaussian blur
+// of the valid pixels, normalised by the blurred mask) and subtracts one:
+// the result is relative contrast, 0 on average, negative on veins.
+// Invalid pixels are 0.
+func flatField(img *fimg.Image, valid []bool) *fimg.Image {
+	num, den := fimg.New(Size, Size), fimg.New(Size, Size)
+	for i, ok := range valid {
+		if ok {
+			num.Pix[i], den.Pix[i] = img.Pix[i], 1
+		}
+	}
+	fimg.BlurTo(num, num, illumSigma)
+	fimg.BlurTo(den, den, illumSigma)
+	out := fimg.New(Size, Size)
+	for i, ok := range valid {
+		if !ok || den.Pix[i] <= 0 {
+			continue
+		}
+		illum := num.Pix[i] / den.Pix[i]
+		if illum > 1.0/255 {
+			out.Pix[i] = img.Pix[i]/illum - 1
+		}
+	}
+	return out
+}
+
+// clahe equalises the contrast of the flat-fielded image tile by tile with
+// clipped histograms (contrast-limited adaptive histogram equalisation),
+// interpolating the tile mappings bilinearly between tile centres. The
+// histogram range is the mean ± 3 standard deviations of the valid
+// pixels. Invalid pixels become 0.5. It reports false for an image with no
+// contrast.
+func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
+	var s, s2, n float64
+	for i, ok := range valid {
+		if ok {
+			p := float64(m.Pix[i])
+			s, s2, n = s+p, s2+p*p, n+1
+		}
+	}
+	mean := s / n
+	sd := math.Sqrt(max(s2/n-mean*mean, 0))
+	if sd < 1e-4 {
+		return nil, false
+	}
+	lo, scale := float32(mean-3*sd), float32(claheBins/(6*sd))
+	bins := make([]uint8, Size*Size)
+	for i, p := range m.Pix {
+		b := int((p - lo) * scale)
+		bins[i] = uint8(min(max(b, 0), claheBins-1))
+	}
+	const t = Size / claheTiles
+	var lut [claheTiles][claheTiles][claheBins]float32
+	for ty := range claheTiles {
+		for tx := range claheTiles {
+			var hist [claheBins]float32
+			cnt := 0
+			for y := ty * t; y < (ty+1)*t; y++ {
+				for x := tx * t; x < (tx+1)*t; x++ {
+					if valid[y*Size+x] {
+						hist[bins[y*Size+x]]++
+						cnt++
+					}
+				}
+			}
+			l := &lut[ty][tx]
+			if cnt == 0 {
+				for b := range l {
+					l[b] = (float32(b) + 0.5) / claheBins
+				}
+				continue
+			}
+			limit := claheClip * float32(cnt) / claheBins
+			var excess float32
+			for b, c := range hist {
+				if c > limit {
+					excess += c - limit
+					hist[b] = limit
+				}
+			}
+			add := excess / claheBins
+			var cum float32
+			for b, c := range hist {
+				cum += c + add
+				l[b] = (cum - (c+add)/2) / float32(cnt)
+			}
+		}
+	}
+	out := fimg.New(Size, Size)
+	for y := range Size {
+		fy := (float32(y)+0.5)/t - 0.5
+		y0 := int(math.Floor(float64(fy)))
+		wy := fy - float32(y0)
+		y1 := min(y0+1, claheTiles-1)
+		y0 = max(y0, 0)
+		for x := range Size {
+			i := y*Size + x
+			if !valid[i] {
+				out.Pix[i] = 0.5
+				continue
+			}
+			fx := (float32(x)+0.5)/t - 0.5
+			x0 := int(math.Floor(float64(fx)))
+			wx := fx - float32(x0)
+			x1 := min(x0+1, claheTiles-1)
+			x0 = max(x0, 0)
+			b := bins[i]
+			top := lut[y0][x0][b]*(1-wx) + lut[y0][x1][b]*wx
+			bot := lut[y1][x0][b]*(1-wx) + lut[y1][x1][b]*wx
+			out.Pix[i] = top*(1-wy) + bot*wy
+		}
+	}
+	return out, true
+}
+
+// bilateral smooths m with a 5 x 5 bilateral filter: neighbours are
+// weighted by distance and by grey-level difference, so noise is averaged
+// away while vessel edges, steps larger than bilatRange, are kept.
+func bilateral(m *fimg.Image) *fimg.Image {
+	const r = 2
+	var ws [2*r + 1][2*r + 1]float32
+	for dy := -r; dy <= r; dy++ {
+		for dx := -r; dx <= r; dx++ {
+			ws[dy+r][dx+r] = float32(math.Exp(-float64(dx*dx+dy*dy) / (2 * bilatSigma * bilatSigma)))
+		}
+	}
+	const lutN = 256
+	var rl [lutN]float32 // range weight for |difference| in [0, 1)
+	for i := range rl {
+		d := (float64(i) + 0.5) / lutN
+		rl[i] = float32(math.Exp(-d * d / (2 * bilatRange * bilatRange)))
+	}
+	out := fimg.New(Size, Size)
+	for y := range Size {
+		for x := range Size {
+			c := m.Pix[y*Size+x]
+			var s, w float32
+			for dy := -r; dy <= r; dy++ {
+				yy := min(max(y+dy, 0), Size-1)
+				row := m.Pix[yy*Size : yy*Size+Size]
+				for dx := -r; dx <= r; dx++ {
+					p := row[min(max(x+dx, 0), Size-1)]
+					d := p - c
+					if d < 0 {
+						d = -d
+					}
+					k := ws[dy+r][dx+r] * rl[min(int(d*lutN), lutN-1)]
+					s += k * p
+					w += k
+				}
+			}
+			out.Pix[y*Size+x] = s / w
+		}
+	}
+	return out
+}
+
+// vesselnessTo writes into dst the multi-scale vesselness of dark tubular
+// structures in m (Frangi et al., MICCAI 1998, for dark lines): at each
+// scale σ the image is blurred, the Hessian taken by finite differences,
+// and with eigenvalues |λ1| <= |λ2| a pixel with λ2 > 0 (brighter on both
+// sides across the line) scores σ² λ2 exp(-(λ1/λ2)² / 2β²), β = 0.5;
+// the maximum over scales is kept. Pixels that are invalid, or whose
+// Hessian stencil touches an invalid pixel, score 0.
+func vesselnessTo(dst, m *fimg.Image, scales []float64, valid []bool) {
+	clear(dst.Pix)
+	g := fimg.New(Size, Size)
+	const beta2 = 2 * 0.5 * 0.5
+	for _, sigma := range scales {
+		fimg.BlurTo(g, m, sigma)
+		s2 := float32(sigma * sigma)
+		p := g.Pix
+		for y := 1; y < Size-1; y++ {
+			for x := 1; x < Size-1; x++ {
+				i := y*Size + x
+				if !valid[i] {
+					continue
+				}
+				hxx := p[i-1] - 2*p[i] + p[i+1]
+				hyy := p[i-Size] - 2*p[i] + p[i+Size]
+				hxy := (p[i+Size+1] - p[i+Size-1] - p[i-Size+1] + p[i-Size-1]) / 4
+				tr, d := (hxx+hyy)/2, float32(math.Sqrt(float64((hxx-hyy)*(hxx-hyy)/4+hxy*hxy)))
+				l1, l2 := tr-d, tr+d // l1 <= l2
+				if -l1 > l2 {
+					l1, l2 = l2, l1
+				}
+				if l2 <= 0 {
+					continue
+				}
+				rb := l1 / l2
+				v := s2 * l2 * float32(math.Exp(-float64(rb*rb)/beta2))
+				if v > dst.Pix[i] {
+					dst.Pix[i] = v
+				}
+			}
+		}
+	}
+	for i, ok := range valid {
+		if !ok {
+			dst.Pix[i] = 0
+		}
+	}
+}
+
+// VeinFraction is the share of valid pixels (and of valid template cells)
+// marked as vein.
+const VeinFraction = 0.3
+
+// threshold scales the vesselness to a probability (1 at the 99th
+// percentile of valid pixels) and marks the top VeinFraction of valid
+// pixels with positive vesselness as vein.
+func threshold(v []float32, valid []bool) ([]float32, []bool) {
+	vals := make([]float32, 0, len(v))
+	for i, ok := range valid {
+		if ok {
+			vals = append(vals, v[i])
+		}
+	}
+	slices.Sort(vals)
+	hi := vals[len(vals)*99/100]
+	t := vals[int(float64(len(vals))*(1-VeinFraction))]
+	prob := make([]float32, len(v))
+	vein := make([]bool, len(v))
+	for i, p := range v {
+		if hi > 0 {
+			prob[i] = min(p/hi, 1)
+		}
+		vein[i] = valid[i] && p > 0 && p >= t
+	}
+	return prob, vein
+}

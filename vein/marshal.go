@@ -1,0 +1,100 @@
+package vein
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+)
+
+// Errors returned by MarshalBinary and UnmarshalBinary.
+var (
+	// ErrTemplateFormat is returned for bytes that are not a Template:
+	// wrong length, magic, geometry or checksum, or a grid NewTemplate
+	// cannot produce.
+	ErrTemplateFormat = errors.New("vein: malformed template")
+	// ErrTemplateVersion is returned for a template of another format
+	// version; re-extract it from the ROI.
+	ErrTemplateVersion = errors.New("vein: unsupported template version")
+)
+
+// TemplateVersion is the format and algorithm version that MarshalBinary
+// writes. It changes whenever the bytes or the meaning of a template change;
+// templates of another version are refused, not converted.
+const TemplateVersion = 1
+
+// Serialised layout, all multi-byte values little-endian:
+//
+//	offset  size  field
+//	0       2     magic "VT"
+//	2       1     TemplateVersion
+//	3       1     GridSize (32)
+//	4       128   vein plane, GridSize rows of 32 bits (bit x is column x)
+//	132     128   mask plane, the same way
+//	260     4     CRC-32 (Castagnoli) of bytes 0-259
+const (
+	headerLen   = 4
+	bodyLen     = 2 * GridSize * 4
+	templateLen = headerLen + bodyLen + 4
+)
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// MarshalBinary encodes t in the versioned form above (264 bytes). It
+// returns an error wrapping ErrTemplateFormat for a template that
+// UnmarshalBinary would refuse, such as the zero Template.
+func (t *Template) MarshalBinary() ([]byte, error) {
+	return t.AppendBinary(make([]byte, 0, templateLen))
+}
+
+// AppendBinary appends the encoding of MarshalBinary to b.
+func (t *Template) AppendBinary(b []byte) ([]byte, error) {
+	if t.nValid < MinValid || t.nVein == 0 {
+		return b, fmt.Errorf("%w: %d valid and %d vein cells", ErrTemplateFormat, t.nValid, t.nVein)
+	}
+	start := len(b)
+	b = append(b, 'V', 'T', TemplateVersion, GridSize)
+	for _, plane := range [...]*[GridSize]uint64{&t.vein, &t.mask} {
+		for _, row := range plane {
+			b = binary.LittleEndian.AppendUint32(b, uint32(row))
+		}
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], crcTable)), nil
+}
+
+// UnmarshalBinary decodes a template written by MarshalBinary into t. It
+// checks everything before it changes t: the length (exactly 264 bytes;
+// the header's grid size is compared with GridSize, never used as a size),
+// the magic, the version (ErrTemplateVersion), the checksum, and that the
+// grid is one NewTemplate could produce: vein cells only where valid, at
+// least MinValid valid cells and at least one vein cell. Other failures
+// wrap ErrTemplateFormat. On error t is unchanged.
+func (t *Template) UnmarshalBinary(data []byte) error {
+	if len(data) >= 3 && data[0] == 'V' && data[1] == 'T' && data[2] != TemplateVersion {
+		return fmt.Errorf("%w: version %d, want %d", ErrTemplateVersion, data[2], TemplateVersion)
+	}
+	if len(data) != templateLen {
+		return fmt.Errorf("%w: %d bytes, want %d", ErrTemplateFormat, len(data), templateLen)
+	}
+	if data[0] != 'V' || data[1] != 'T' || data[3] != GridSize {
+		return fmt.Errorf("%w: bad header", ErrTemplateFormat)
+	}
+	body := data[:templateLen-4]
+	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(data[templateLen-4:]) {
+		return fmt.Errorf("%w: checksum mismatch", ErrTemplateFormat)
+	}
+	var u Template
+	for y := range GridSize {
+		u.vein[y] = uint64(binary.LittleEndian.Uint32(data[headerLen+4*y:]))
+		u.mask[y] = uint64(binary.LittleEndian.Uint32(data[headerLen+4*GridSize+4*y:]))
+		if u.vein[y]&^u.mask[y] != 0 {
+			return fmt.Errorf("%w: vein cell outside the mask in row %d", ErrTemplateFormat, y)
+		}
+	}
+	u.count()
+	if u.nValid < MinValid || u.nVein == 0 {
+		return fmt.Errorf("%w: %d valid and %d vein cells", ErrTemplateFormat, u.nValid, u.nVein)
+	}
+	*t = u
+	return nil
+}
