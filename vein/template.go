@@ -24,7 +24,7 @@ const (
 // uint64, bit x for column x. Templates are immutable once made and safe
 // for concurrent use.
 type Template struct {
-	vein, mask     [GridSize]uint64
+	vein, mask    [GridSize]uint64
 	nVein, nValid int
 }
 
