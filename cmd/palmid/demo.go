@@ -17,6 +17,7 @@ import (
 	"github.com/palmid/palmid/internal/ncc"
 	"github.com/palmid/palmid/palm"
 	"github.com/palmid/palmid/synth"
+	"github.com/palmid/palmid/vein"
 )
 
 func init() {
@@ -36,7 +37,7 @@ const (
 )
 
 // demoMethod names the recognition the demo runs today.
-const demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on every channel, on ground-truth-aligned 128x128 ROIs: palmid cannot find the hand and cut the ROI from a whole image yet (issue 4), and vein features are not in yet (issue 5); the raw-pixel NCC baseline runs beside for reference"
+const demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by the mean of the two device scores; on ground-truth-aligned 128x128 ROIs, because palmid cannot find the hand and cut the ROI from a whole image yet (issue 4); the raw-pixel NCC baseline runs beside for reference"
 
 // channel is one recognition channel the demo evaluates.
 type channel struct {
@@ -47,10 +48,10 @@ type channel struct {
 var channels = []channel{
 	{"phone photo (visible)", 0},
 	{"device NIR palm surface", 1},
-	{"device NIR vein", 2},
+	{"device NIR vein (vein templates)", 2},
 }
 
-const fusedName = "device palm + vein (mean of the two scores)"
+const fusedName = "device palm code + vein (mean of the two scores)"
 
 // enrolled is one capture's templates, nil where acquisition failed.
 type enrolled struct {
@@ -64,6 +65,7 @@ type enrolled struct {
 type template struct {
 	codes []*palm.Code
 	ncc   *ncc.Template
+	vein  *vein.Template // vein channel only
 }
 
 type demoResult struct {
@@ -139,7 +141,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			devNS.Add(int64(t2.Sub(t1)))
 			for c, capt := range []*synth.Capture{ph, pa, ve} {
 				t3 := time.Now()
-				tm, err := truthTemplate(capt)
+				tm, err := truthTemplate(capt, c == 2)
 				tmplNS.Add(int64(time.Since(t3)))
 				tmplCount.Add(1)
 				ftaMu.Lock()
@@ -281,7 +283,7 @@ func add(gen, imp *eval.Scores, genuine bool, v float64) {
 
 // truthTemplate cuts the ground-truth ROI of a capture and builds its
 // templates; an error is a failure to acquire.
-func truthTemplate(c *synth.Capture) (*template, error) {
+func truthTemplate(c *synth.Capture, withVein bool) (*template, error) {
 	f, err := c.Truth.ROIFrame()
 	if err != nil {
 		return nil, err
@@ -295,12 +297,22 @@ func truthTemplate(c *synth.Capture) (*template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &template{codes: codes, ncc: nt}, nil
+	t := &template{codes: codes, ncc: nt}
+	if withVein {
+		if t.vein, err = vein.NewTemplate(roi.Gray()); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
-// compare scores two templates with the palmprint codes: the probe's
-// unrotated code against the other's enrolment codes.
+// compare scores two templates: vein templates with the vein matcher,
+// others with the palmprint codes (the probe's unrotated code against the
+// other's enrolment codes).
 func compare(a, b *template) float64 {
+	if a.vein != nil && b.vein != nil {
+		return vein.Compare(a.vein, b.vein)
+	}
 	return palm.CompareBest(a.codes[len(a.codes)/2], b.codes)
 }
 
