@@ -57,8 +57,9 @@
 // # What exists today
 //
 // synth, eval, the palmid command (demo, synth, realism, capture), palm's
-// competitive codes on ROIs, match's score kernels and in-memory gallery,
-// and hal with its synthetic and replay drivers are in place. The demo cuts
+// competitive codes and vein's templates on ROIs, match's score kernels and
+// in-memory gallery, and hal with its synthetic and replay drivers are in
+// place. The demo cuts
 // ROIs where synth's ground truth puts them until palm finds hands itself.
 // Shared kernels live under internal/: fimg (float images), roi (the ROI
 // construction), ncc (a raw-pixel baseline matcher), imstat (image
