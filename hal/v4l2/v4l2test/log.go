@@ -19,7 +19,7 @@
 // A fill line writes bytes into the mapping made at that offset after the
 // call before it: the frame a DQBUF handed over. Lines between "loop" and
 // "end" may be played any number of times, none included (the frames of a
-// stream); loops nest. Blank lines and lines starting with # are comments.
+// stream); lines between "opt" and "end" once or not at all. They nest. Blank lines and lines starting with # are comments.
 //
 // Record writes logs from a real seam; Script builds them by hand; Playback
 // replays them.
@@ -48,11 +48,12 @@ const (
 	opMunmap
 	opPoll
 	opLoop
+	opOpt
 	opEnd
 )
 
 var opNames = map[op]string{opOpen: "open", opClose: "close", opIoctl: "ioctl", opMmap: "mmap",
-	opMunmap: "munmap", opPoll: "poll", opLoop: "loop", opEnd: "end"}
+	opMunmap: "munmap", opPoll: "poll", opLoop: "loop", opOpt: "opt", opEnd: "end"}
 
 // entry is one call of a log and what it returned.
 type entry struct {
@@ -264,8 +265,11 @@ func parse(r io.Reader, byName func(string) (uint32, bool)) ([]entry, error) {
 				return bad(err)
 			}
 			continue
-		case "loop":
+		case "loop", "opt":
 			e.op = opLoop
+			if fields[0] == "opt" {
+				e.op = opOpt
+			}
 			open = append(open, len(entries))
 		case "end":
 			if len(open) == 0 {

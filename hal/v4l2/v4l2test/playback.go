@@ -52,12 +52,14 @@ func (p *Playback) closure(src, dst []int) []int {
 		p.seen[i] = true
 		if i < len(p.entries) {
 			switch e := &p.entries[i]; e.op {
-			case opLoop:
+			case opLoop, opOpt:
 				add(i + 1)
 				add(e.pair + 1)
 				return
 			case opEnd:
-				add(e.pair + 1)
+				if p.entries[e.pair].op == opLoop {
+					add(e.pair + 1)
+				}
 				add(i + 1)
 				return
 			}

@@ -78,7 +78,13 @@ func (s *Script) Loop() *Script {
 	return s
 }
 
-// End ends a Loop.
+// Opt starts calls that may be made once or not at all, up to End.
+func (s *Script) Opt() *Script {
+	s.entries = append(s.entries, entry{op: opOpt})
+	return s
+}
+
+// End ends a Loop or Opt.
 func (s *Script) End() *Script {
 	s.entries = append(s.entries, entry{op: opEnd})
 	return s
