@@ -324,3 +324,10 @@ func TestRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestRegistered(t *testing.T) {
+	_, err := hal.Open("v4l2:/dev/no-such-video")
+	if !errors.Is(err, hal.ErrNotPresent) {
+		t.Errorf("hal.Open(v4l2:/dev/no-such-video) = %v, want ErrNotPresent", err)
+	}
+}
