@@ -11,7 +11,8 @@ import (
 
 	"github.com/palmid/palmid/hal"
 	_ "github.com/palmid/palmid/hal/replay"    // registers "replay:DIR"
-	_ "github.com/palmid/palmid/hal/synthetic" // registers "synthetic[:id=N,...]"
+	_ "github.com/palmid/palmid/hal/synthetic" // registers "synthetic:id=N,..."
+	_ "github.com/palmid/palmid/hal/v4l2"      // registers "v4l2:/dev/videoN" (Linux)
 )
 
 func init() {
