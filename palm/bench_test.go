@@ -1,6 +1,8 @@
 package palm
 
 import (
+	"github.com/palmid/palmid/internal/benchref"
+
 	"fmt"
 	"image"
 	"math/rand/v2"
@@ -132,20 +134,4 @@ func resized(src *image.Gray, size int) *image.Gray {
 // BenchmarkReferenceDot256 is the plain Go dot product the shared bench
 // README quotes (172 ns on the project's machine), run beside the palm
 // benchmarks so that their figures can be scaled to that machine.
-func BenchmarkReferenceDot256(b *testing.B) {
-	x, y := make([]float32, 256), make([]float32, 256)
-	for i := range x {
-		x[i], y[i] = float32(i), 1
-	}
-	var s float32
-	for b.Loop() {
-		var d float32
-		for i := range x {
-			d += x[i] * y[i]
-		}
-		s += d
-	}
-	sinkF = s
-}
-
-var sinkF float32
+func BenchmarkReferenceDot256(b *testing.B) { benchref.Dot256(b) }

@@ -1,6 +1,10 @@
 package synth
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/palmid/palmid/internal/benchref"
+)
 
 // The render benchmarks build the identity's textures once, outside the
 // timed loop, as a dataset generator does (one identity, many captures).
@@ -38,20 +42,4 @@ func BenchmarkIdentity(b *testing.B) {
 // BenchmarkReferenceDot256 is the plain Go dot product the shared bench
 // README quotes (172 ns on the project's machine), run beside the render
 // benchmarks so their figures can be scaled to that machine.
-func BenchmarkReferenceDot256(b *testing.B) {
-	x, y := make([]float32, 256), make([]float32, 256)
-	for i := range x {
-		x[i], y[i] = float32(i), 1
-	}
-	var s float32
-	for b.Loop() {
-		var d float32
-		for i := range x {
-			d += x[i] * y[i]
-		}
-		s += d
-	}
-	sinkF = s
-}
-
-var sinkF float32
+func BenchmarkReferenceDot256(b *testing.B) { benchref.Dot256(b) }

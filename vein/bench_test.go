@@ -1,6 +1,10 @@
 package vein
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/palmid/palmid/internal/benchref"
+)
 
 // BenchmarkExtract is enhancement and vessel extraction of one 128 x 128
 // ROI (Extract).
@@ -36,21 +40,7 @@ func BenchmarkCompare(b *testing.B) {
 
 // BenchmarkReferenceDot256 is the plain Go 256-d float32 dot product that
 // the project's reference figures are scaled by (172 ns on its machine).
-func BenchmarkReferenceDot256(b *testing.B) {
-	x, y := make([]float32, 256), make([]float32, 256)
-	for i := range x {
-		x[i], y[i] = float32(i), 1
-	}
-	var s float32
-	for b.Loop() {
-		var d float32
-		for i := range x {
-			d += x[i] * y[i]
-		}
-		s += d
-	}
-	sinkF32 = s
-}
+func BenchmarkReferenceDot256(b *testing.B) { benchref.Dot256(b) }
 
 var (
 	sinkF64 float64
