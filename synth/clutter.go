@@ -91,21 +91,31 @@ func (c *clutter) fill(ch [3][]float32, cast [3]float64) {
 		panic("synth: clutter size mismatch")
 	}
 	inv := 1 / c.scale
+	// Column tables: source column and weight of every output column.
+	x0s := make([]int32, outW)
+	axs := make([]float32, outW)
+	for x := range x0s {
+		fx := float32(x) * inv
+		x0 := min(int(fx), c.w-2)
+		x0s[x], axs[x] = int32(3*x0), fx-float32(x0)
+	}
+	row := make([]float32, 3*c.w) // the two source rows blended for one output row
 	for y := 0; y < outH; y++ {
 		fy := float32(y) * inv
 		y0 := min(int(fy), c.h-2)
 		ay := fy - float32(y0)
-		r0 := c.pix[3*y0*c.w:]
-		r1 := c.pix[3*(y0+1)*c.w:]
-		for x := 0; x < outW; x++ {
-			fx := float32(x) * inv
-			x0 := min(int(fx), c.w-2)
-			ax := fx - float32(x0)
-			i := y*outW + x
-			for k := range 3 {
-				a := r0[3*x0+k] + (r0[3*x0+3+k]-r0[3*x0+k])*ax
-				b := r1[3*x0+k] + (r1[3*x0+3+k]-r1[3*x0+k])*ax
-				ch[k][i] = (a + (b-a)*ay) * float32(cast[k])
+		r0 := c.pix[3*y0*c.w : 3*(y0+1)*c.w]
+		r1 := c.pix[3*(y0+1)*c.w : 3*(y0+2)*c.w]
+		for i := range row {
+			row[i] = r0[i] + (r1[i]-r0[i])*ay
+		}
+		for k := range 3 {
+			out := ch[k][y*outW : (y+1)*outW]
+			ck := float32(cast[k])
+			for x := range out {
+				j := int(x0s[x]) + k
+				a := row[j]
+				out[x] = (a + (row[j+3]-a)*axs[x]) * ck
 			}
 		}
 	}

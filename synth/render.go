@@ -503,27 +503,34 @@ func (id *Identity) renderPhone(sampleN int, opts *Options) *Capture {
 	sh := float32(s.n.shadow)
 	sl := [3]float32{float32(s.n.shadowLine[0] / 40), float32(s.n.shadowLine[1] / 40), float32(s.n.shadowLine[2]/40 + 0.5)}
 	s.walk(s.n.scale, false, func(i, x, y int, sm *sample) {
-		l := lf.at(x, y)
-		if sh > 0 {
-			// A cast shadow with a soft edge 40 px wide.
-			l *= 1 - sh*clamp32(sl[0]*float32(x)+sl[1]*float32(y)+sl[2], 0, 1)
+		if sm.alpha == 0 {
+			return
 		}
 		for c := range 3 {
-			bgv := ch[c][i] * l
-			if sm.alpha == 0 {
-				ch[c][i] = bgv
-				continue
-			}
-			v := skin[c] * l * sm.shade * (1 - crease[c]*sm.crease)
+			v := skin[c] * sm.shade * (1 - crease[c]*sm.crease)
 			if sm.occ > 0 {
-				v += (occCol[c]*l - v) * sm.occ
+				v += (occCol[c] - v) * sm.occ
 			}
-			ch[c][i] = sm.alpha*v + (1-sm.alpha)*bgv
+			ch[c][i] = sm.alpha*v + (1-sm.alpha)*ch[c][i]
 		}
 		if sm.alpha >= 0.5 && sm.occ < 0.5 {
 			mask.Pix[i] = 255
 		}
 	})
+	// Light the whole scene, hand and background alike: the illumination
+	// gradient and fall-off, and a cast shadow with a soft edge 40 px wide.
+	for y := 0; y < s.h; y++ {
+		r := [3][]float32{ch[0][y*s.w : (y+1)*s.w], ch[1][y*s.w : (y+1)*s.w], ch[2][y*s.w : (y+1)*s.w]}
+		for x := range r[0] {
+			l := lf.at(x, y)
+			if sh > 0 {
+				l *= 1 - sh*clamp32(sl[0]*float32(x)+sl[1]*float32(y)+sl[2], 0, 1)
+			}
+			r[0][x] *= l
+			r[1][x] *= l
+			r[2][x] *= l
+		}
+	}
 	out := image.NewRGBA(image.Rect(0, 0, s.w, s.h))
 	g := newNoiseGen(mix(id.texSeed^uint64(sampleN)<<8) ^ 3)
 	ns := float32(s.n.noise)
