@@ -275,3 +275,29 @@ func TestWriteDataset(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestWriteDatasetWorkers checks that the data set does not depend on how
+// many workers render it.
+func TestWriteDatasetWorkers(t *testing.T) {
+	read := func(workers int) (manifest, image []byte) {
+		dir := t.TempDir()
+		o := DatasetOptions{Seed: 9, Identities: 3, Samples: 1, Modalities: []Modality{NIRPalm, NIRVein}, Workers: workers}
+		if err := WriteDataset(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		m, err := os.ReadFile(filepath.Join(dir, "MANIFEST.tsv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := os.ReadFile(filepath.Join(dir, "nir-vein", "00002", "00002_"+NewIdentity(9, 2).Hand.String()+"_00.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, img
+	}
+	m1, i1 := read(1)
+	m3, i3 := read(3)
+	if !bytes.Equal(m1, m3) || !bytes.Equal(i1, i3) {
+		t.Fatal("the data set depends on the number of workers")
+	}
+}
