@@ -149,8 +149,9 @@ func (p *pose) eval(q vec, parts uint8) (d float64, part int, u float64) {
 }
 
 // nearParts returns a bit set of the parts whose distance at q is within
-// reach of the minimum, for a query region of radius r around q.
-func (p *pose) nearParts(q vec, r float64) (dmin float64, set uint8) {
+// reach of the minimum, for a query region of radius r around q, with the
+// minimum distance and the distance to the palm proper.
+func (p *pose) nearParts(q vec, r float64) (dmin float64, set uint8, dpalm float64) {
 	var ds [nParts]float64
 	ds[0] = p.palmDist(q)
 	dmin = ds[0]
@@ -164,7 +165,7 @@ func (p *pose) nearParts(q vec, r float64) (dmin float64, set uint8) {
 			set |= 1 << i
 		}
 	}
-	return dmin, set
+	return dmin, set, ds[0]
 }
 
 // valley finds the web between finger i and finger i+1 (0 = index–middle)

@@ -230,7 +230,7 @@ func (s *scene) walk(outRes float64, subsurface bool, visit func(i, x, y int, sm
 			k := by*gw + bx
 			cx := 0.25 * (gx[k] + gx[k+1] + gx[k+gw] + gx[k+gw+1])
 			cy := 0.25 * (gy[k] + gy[k+1] + gy[k+gw] + gy[k+gw+1])
-			dmin, parts := s.pose.nearParts(vec{cx, cy}, rmm)
+			dmin, parts, dpalm := s.pose.nearParts(vec{cx, cy}, rmm)
 			y0, x0 := by*block, bx*block
 			y1, x1 := min(y0+block, s.h), min(x0+block, s.w)
 			if dmin > rmm+s.pose.smooth {
@@ -242,6 +242,16 @@ func (s *scene) walk(outRes float64, subsurface bool, visit func(i, x, y int, sm
 				}
 				continue
 			}
+			// A block well inside the palm proper needs no per-pixel
+			// distance: every pixel is palm, and the distance, which only
+			// shades it, is interpolated from the block's corners.
+			interior := dpalm < -(rmm + 1)
+			var dc [4]float64
+			if interior {
+				for j, kk := range [4]int{k, k + 1, k + gw, k + gw + 1} {
+					dc[j], _, _ = s.pose.eval(vec{gx[kk], gy[kk]}, parts)
+				}
+			}
 			for y := y0; y < y1; y++ {
 				fy := float64(y-y0) / block
 				lx0 := gx[k] + (gx[k+gw]-gx[k])*fy
@@ -251,7 +261,15 @@ func (s *scene) walk(outRes float64, subsurface bool, visit func(i, x, y int, sm
 				for x := x0; x < x1; x++ {
 					fx := float64(x-x0) / block
 					q := vec{lx0 + (lx1-lx0)*fx, ly0 + (ly1-ly0)*fx}
-					d, part, u := s.pose.eval(q, parts)
+					var d, u float64
+					var part int
+					if interior {
+						d0 := dc[0] + (dc[1]-dc[0])*fx
+						d1 := dc[2] + (dc[3]-dc[2])*fx
+						d, part = d0+(d1-d0)*fy, partPalm
+					} else {
+						d, part, u = s.pose.eval(q, parts)
+					}
 					a := float32(0.5 - d*s.n.scale)
 					if a <= 0 {
 						sm = sample{}
