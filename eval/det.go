@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Curve names one pair of score sets for a DET plot.
@@ -127,14 +129,19 @@ func WriteDET(w io.Writer, curves ...Curve) error {
 		ax.Scale = probitScale{}
 		ax.Tick.Marker = probitTicks{}
 	}
-	// The top right corner holds only systems erring over half the time.
-	p.Legend.Top = true
-	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(12), -vg.Points(24)
-	wt, err := p.WriterTo(5*vg.Inch, 5*vg.Inch, "png")
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(w)
+	// The legend goes below the plot, one line per curve, so that it never
+	// hides a curve however many there are.
+	const plotH, lineH = 5 * vg.Inch, 0.17 * vg.Inch
+	legendH := lineH*vg.Length(len(curves)) + 0.15*vg.Inch
+	c := vgimg.New(5.5*vg.Inch, plotH+legendH)
+	dc := draw.New(c)
+	legend := p.Legend
+	p.Legend = plot.NewLegend() // empty: the plot draws no legend of its own
+	p.Draw(draw.Crop(dc, 0, 0, legendH, 0))
+	legend.Left, legend.Top = true, true
+	legend.XOffs = 0.4 * vg.Inch
+	legend.Draw(draw.Crop(dc, 0, 0, 0, -plotH))
+	_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 	return err
 }
 

@@ -39,16 +39,19 @@ const (
 // demoMethod names the recognition the demo runs today.
 const demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by the mean of the two device scores; on ground-truth-aligned 128x128 ROIs, because palmid cannot find the hand and cut the ROI from a whole image yet (issue 4); the raw-pixel NCC baseline runs beside for reference"
 
-// channel is one recognition channel the demo evaluates.
+// channel is one recognition channel the demo evaluates: an image kind and
+// the features read from it.
 type channel struct {
-	name  string
-	index int // template slot
+	image, method string
+	index         int // template slot
 }
 
+func (c channel) name() string { return c.image + " (" + c.method + ")" }
+
 var channels = []channel{
-	{"phone photo (visible)", 0},
-	{"device NIR palm surface", 1},
-	{"device NIR vein (vein templates)", 2},
+	{"phone photo", "palm code", 0},
+	{"device NIR palm surface", "palm code", 1},
+	{"device NIR vein", "vein templates", 2},
 }
 
 const fusedName = "device palm code + vein (mean of the two scores)"
@@ -219,7 +222,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	for c := 0; c < nCh; c++ {
 		name := fusedName
 		if c < len(channels) {
-			name = channels[c].name
+			name = channels[c].name()
 		}
 		r := eval.NewReport(name, &merged[c].gen, &merged[c].imp)
 		if c < len(channels) {
@@ -235,7 +238,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	for c, ch := range channels {
 		sc := &merged[nCh+c]
-		name := ch.name + ", NCC baseline"
+		name := ch.image + " (NCC baseline)"
 		res.Reports = append(res.Reports, eval.NewReport(name, &sc.gen, &sc.imp))
 		curves = append(curves, eval.Curve{Name: name, Genuine: &sc.gen, Impostor: &sc.imp})
 	}
