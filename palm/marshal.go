@@ -4,8 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"math/bits"
+
+	"github.com/palmid/palmid/internal/binfmt"
 )
 
 // Errors returned by UnmarshalBinary and MarshalBinary.
@@ -41,7 +42,8 @@ const (
 	codeLen   = headerLen + bodyLen + 4
 )
 
-var crcTable = crc32.MakeTable(crc32.Castagnoli)
+// codeMagic opens every serialised code.
+const codeMagic = "PC"
 
 // MarshalBinary encodes c in the versioned binary form described in the
 // package documentation (522 bytes). It returns an error wrapping
@@ -57,13 +59,14 @@ func (c *Code) AppendBinary(b []byte) ([]byte, error) {
 		return b, fmt.Errorf("%w: %d valid samples, fewer than %d", ErrCodeFormat, c.valid, MinValid)
 	}
 	start := len(b)
-	b = append(b, 'P', 'C', CodeVersion, CodeSize, Orientations, planes)
+	b = binfmt.AppendHeader(b, codeMagic, CodeVersion)
+	b = append(b, CodeSize, Orientations, planes)
 	for p := range planes {
 		for y := range CodeSize {
 			b = binary.LittleEndian.AppendUint32(b, c.row(p, y))
 		}
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], crcTable)), nil
+	return binfmt.AppendChecksum(b, start), nil
 }
 
 // UnmarshalBinary decodes a code written by MarshalBinary into c. It checks
@@ -74,22 +77,15 @@ func (c *Code) AppendBinary(b []byte) ([]byte, error) {
 // samples, each a valid 3-bit orientation, at least MinValid valid
 // samples. Other failures wrap ErrCodeFormat. On error c is unchanged.
 func (c *Code) UnmarshalBinary(data []byte) error {
-	if len(data) >= 3 && data[0] == 'P' && data[1] == 'C' && data[2] != CodeVersion {
-		return fmt.Errorf("%w: version %d, want %d", ErrCodeVersion, data[2], CodeVersion)
-	}
-	if len(data) != codeLen {
-		return fmt.Errorf("%w: %d bytes, want %d", ErrCodeFormat, len(data), codeLen)
-	}
-	if data[0] != 'P' || data[1] != 'C' {
-		return fmt.Errorf("%w: bad magic %q", ErrCodeFormat, data[:2])
+	if err := binfmt.Check(data, codeMagic, CodeVersion, codeLen); err != nil {
+		if errors.Is(err, binfmt.ErrVersion) {
+			return fmt.Errorf("%w: %v", ErrCodeVersion, err)
+		}
+		return fmt.Errorf("%w: %v", ErrCodeFormat, err)
 	}
 	if data[3] != CodeSize || data[4] != Orientations || data[5] != planes {
 		return fmt.Errorf("%w: geometry %d/%d/%d, want %d/%d/%d", ErrCodeFormat,
 			data[3], data[4], data[5], CodeSize, Orientations, planes)
-	}
-	body := data[:headerLen+bodyLen]
-	if got, want := binary.LittleEndian.Uint32(data[headerLen+bodyLen:]), crc32.Checksum(body, crcTable); got != want {
-		return fmt.Errorf("%w: checksum %08x, want %08x", ErrCodeFormat, got, want)
 	}
 	var rows [planes][CodeSize]uint32
 	for p := range planes {

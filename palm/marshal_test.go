@@ -2,13 +2,13 @@ package palm
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/palmid/palmid/internal/binfmt"
 )
 
 func TestMarshalRoundTrip(t *testing.T) {
@@ -45,9 +45,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 
 // resum rewrites the checksum of a serialised code after an edit.
 func resum(b []byte) []byte {
-	n := len(b) - 4
-	binary.LittleEndian.PutUint32(b[n:], crc32.Checksum(b[:n], crcTable))
-	return b
+	return binfmt.AppendChecksum(b[:len(b)-4], 0)
 }
 
 func TestUnmarshalErrors(t *testing.T) {

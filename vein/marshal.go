@@ -4,7 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
+
+	"github.com/palmid/palmid/internal/binfmt"
 )
 
 // Errors returned by MarshalBinary and UnmarshalBinary.
@@ -38,7 +39,8 @@ const (
 	templateLen = headerLen + bodyLen + 4
 )
 
-var crcTable = crc32.MakeTable(crc32.Castagnoli)
+// templateMagic opens every serialised template.
+const templateMagic = "VT"
 
 // MarshalBinary encodes t in the versioned form above (264 bytes). It
 // returns an error wrapping ErrTemplateFormat for a template that
@@ -53,13 +55,14 @@ func (t *Template) AppendBinary(b []byte) ([]byte, error) {
 		return b, fmt.Errorf("%w: %d valid and %d vein cells", ErrTemplateFormat, t.nValid, t.nVein)
 	}
 	start := len(b)
-	b = append(b, 'V', 'T', TemplateVersion, GridSize)
+	b = binfmt.AppendHeader(b, templateMagic, TemplateVersion)
+	b = append(b, GridSize)
 	for _, plane := range [...]*[GridSize]uint64{&t.vein, &t.mask} {
 		for _, row := range plane {
 			b = binary.LittleEndian.AppendUint32(b, uint32(row))
 		}
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], crcTable)), nil
+	return binfmt.AppendChecksum(b, start), nil
 }
 
 // UnmarshalBinary decodes a template written by MarshalBinary into t. It
@@ -70,18 +73,14 @@ func (t *Template) AppendBinary(b []byte) ([]byte, error) {
 // least MinValid valid cells and at least one vein cell. Other failures
 // wrap ErrTemplateFormat. On error t is unchanged.
 func (t *Template) UnmarshalBinary(data []byte) error {
-	if len(data) >= 3 && data[0] == 'V' && data[1] == 'T' && data[2] != TemplateVersion {
-		return fmt.Errorf("%w: version %d, want %d", ErrTemplateVersion, data[2], TemplateVersion)
+	if err := binfmt.Check(data, templateMagic, TemplateVersion, templateLen); err != nil {
+		if errors.Is(err, binfmt.ErrVersion) {
+			return fmt.Errorf("%w: %v", ErrTemplateVersion, err)
+		}
+		return fmt.Errorf("%w: %v", ErrTemplateFormat, err)
 	}
-	if len(data) != templateLen {
-		return fmt.Errorf("%w: %d bytes, want %d", ErrTemplateFormat, len(data), templateLen)
-	}
-	if data[0] != 'V' || data[1] != 'T' || data[3] != GridSize {
-		return fmt.Errorf("%w: bad header", ErrTemplateFormat)
-	}
-	body := data[:templateLen-4]
-	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(data[templateLen-4:]) {
-		return fmt.Errorf("%w: checksum mismatch", ErrTemplateFormat)
+	if data[3] != GridSize {
+		return fmt.Errorf("%w: grid size %d, want %d", ErrTemplateFormat, data[3], GridSize)
 	}
 	var u Template
 	for y := range GridSize {
