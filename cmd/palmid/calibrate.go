@@ -1,0 +1,409 @@
+package main
+
+import (
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/palmid/palmid/eval"
+	"github.com/palmid/palmid/match"
+	"github.com/palmid/palmid/palm"
+	"github.com/palmid/palmid/synth"
+	"github.com/palmid/palmid/vein"
+)
+
+func init() {
+	register(command{
+		name:    "calibrate",
+		summary: "measure FMR calibration tables (score thresholds) on a large synthetic population",
+		run:     runCalibrate,
+	})
+}
+
+// Calibration defaults: a population no matcher parameter was tuned on
+// (palm used seeds 1 and 7, the demo 2026).
+const (
+	calibSeed       = 6
+	calibIdentities = 4600 // 21 million ordered impostor pairs
+	calibChunk      = 50   // identities per feature cache file
+)
+
+// calibFeatures are one identity's templates, as the cache stores them
+// (MarshalBinary forms); an empty field is a capture that failed.
+type calibFeatures struct {
+	Phone [][]byte // phone photo, sample 0: palm.EnrolCodes
+	NIR0  [][]byte // device NIR palm, sample 0: palm.EnrolCodes (enrolment)
+	NIR1  []byte   // device NIR palm, sample 1: palm.NewCode (probe)
+	Vein0 []byte   // device NIR vein, sample 0: vein.NewTemplate (enrolment)
+	Vein1 []byte   // device NIR vein, sample 1 (probe)
+}
+
+// calibIdent is one identity's templates, decoded; nil where a capture failed.
+type calibIdent struct {
+	phone, nir0  []*palm.Code
+	nir1         *palm.Code
+	vein0, vein1 *vein.Template
+}
+
+func runCalibrate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("calibrate", "[--identities N] [--out DIR] [flags]", stderr)
+	seed := fs.Uint64("seed", calibSeed, "population seed")
+	n := fs.Int("identities", calibIdentities, "number of identities (N·(N−1) impostor pairs per table)")
+	diff := fs.String("difficulty", "realistic", "nuisance level: easy, realistic or hard")
+	out := fs.String("out", "", "write the tables as JSON into this directory (such as match/calibration)")
+	cache := fs.String("cache", "", "feature cache directory (default: $TMPDIR/palmid-calibrate-<seed>-<difficulty>); reruns reuse it")
+	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *n < 2 {
+		return fmt.Errorf("--identities must be at least 2")
+	}
+	d, err := synth.ParseDifficulty(*diff)
+	if err != nil {
+		return err
+	}
+	nw := *workers
+	if nw <= 0 {
+		nw = runtime.NumCPU()
+	}
+	if *cache == "" {
+		*cache = filepath.Join(os.TempDir(), fmt.Sprintf("palmid-calibrate-%d-%s", *seed, d))
+	}
+	if err := os.MkdirAll(*cache, 0o755); err != nil {
+		return err
+	}
+	start := time.Now()
+	fmt.Fprintf(stderr, "palmid calibrate: %d identities, seed %d, %s, %d workers, cache %s\n", *n, *seed, d, nw, *cache)
+
+	ids, err := calibExtract(*seed, *n, d, nw, *cache, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "features ready after %.0fs\n", time.Since(start).Seconds())
+
+	tables := calibCompare(ids, nw, stderr)
+	pop := fmt.Sprintf("synth seed %d, identities 0 to %d, %s difficulty; ground-truth ROIs (synth.TruthROI, 128 x 128), because palmid cannot find the hand yet", *seed, *n-1, d)
+	cmdline := fmt.Sprintf("palmid calibrate --seed %d --identities %d --difficulty %s --out match/calibration", *seed, *n, d)
+	for _, t := range tables {
+		c := t.table(pop, cmdline)
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, c.Text())
+		if *out != "" {
+			b, err := json.MarshalIndent(c, "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(*out, c.Name+".json"), append(b, '\n'), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "wall time %.0fs on %d workers\n", time.Since(start).Seconds(), nw)
+	return nil
+}
+
+// calibExtract renders and enrols identities [0, n), one chunk of
+// calibChunk identities at a time, reading chunks already in the cache.
+func calibExtract(seed uint64, n int, d synth.Difficulty, nw int, cache string, stderr io.Writer) ([]calibIdent, error) {
+	ids := make([]calibIdent, n)
+	chunks := (n + calibChunk - 1) / calibChunk
+	opts := &synth.Options{Difficulty: d}
+	var failed [5]atomic.Int64
+	p := newProgress(stderr, n, "rendering and enrolling")
+	var done atomic.Int64
+	var firstErr error
+	var errMu sync.Mutex
+	for c := range chunks {
+		lo, hi := c*calibChunk, min(n, (c+1)*calibChunk)
+		name := filepath.Join(cache, fmt.Sprintf("ids-%06d-%06d.gob", c*calibChunk, (c+1)*calibChunk))
+		feats := make([]calibFeatures, calibChunk)
+		if f, err := os.Open(name); err == nil {
+			err = gob.NewDecoder(f).Decode(&feats)
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		} else {
+			parallel(calibChunk, nw, func(k int) {
+				feats[k] = calibRender(synth.NewIdentity(seed, c*calibChunk+k), opts)
+			})
+			if err := writeGob(name, feats); err != nil {
+				return nil, err
+			}
+		}
+		parallel(hi-lo, nw, func(k int) {
+			id, err := feats[k].decode()
+			if err != nil {
+				errMu.Lock()
+				firstErr = errors.Join(firstErr, err)
+				errMu.Unlock()
+			}
+			ids[lo+k] = id
+			for i, miss := range []bool{id.phone == nil, id.nir0 == nil, id.nir1 == nil, id.vein0 == nil, id.vein1 == nil} {
+				if miss {
+					failed[i].Add(1)
+				}
+			}
+			p.set(int(done.Add(1)))
+		})
+	}
+	p.finish()
+	fmt.Fprintf(stderr, "failures to acquire: phone %d, NIR palm s0 %d, s1 %d, vein s0 %d, s1 %d\n",
+		failed[0].Load(), failed[1].Load(), failed[2].Load(), failed[3].Load(), failed[4].Load())
+	return ids, firstErr
+}
+
+// calibRender renders an identity's phone photo (sample 0) and two device
+// captures (samples 0 and 1) and extracts their templates from the
+// ground-truth ROIs.
+func calibRender(id *synth.Identity, opts *synth.Options) calibFeatures {
+	var f calibFeatures
+	enrol := func(c *synth.Capture) [][]byte {
+		roi, err := c.TruthROI(128)
+		if err != nil {
+			return nil
+		}
+		codes, err := palm.EnrolCodes(roi)
+		if err != nil {
+			return nil
+		}
+		var out [][]byte
+		for _, c := range codes {
+			b, _ := c.MarshalBinary()
+			out = append(out, b)
+		}
+		return out
+	}
+	probe := func(c *synth.Capture) []byte {
+		roi, err := c.TruthROI(128)
+		if err != nil {
+			return nil
+		}
+		code, err := palm.NewCode(roi)
+		if err != nil {
+			return nil
+		}
+		b, _ := code.MarshalBinary()
+		return b
+	}
+	veinT := func(c *synth.Capture) []byte {
+		roi, err := c.TruthROI(128)
+		if err != nil {
+			return nil
+		}
+		t, err := vein.NewTemplate(roi)
+		if err != nil {
+			return nil
+		}
+		b, _ := t.MarshalBinary()
+		return b
+	}
+	f.Phone = enrol(id.Render(synth.Phone, 0, opts))
+	pa, ve := id.RenderDevice(0, opts)
+	f.NIR0, f.Vein0 = enrol(pa), veinT(ve)
+	pa, ve = id.RenderDevice(1, opts)
+	f.NIR1, f.Vein1 = probe(pa), veinT(ve)
+	return f
+}
+
+func (f *calibFeatures) decode() (calibIdent, error) {
+	var id calibIdent
+	codes := func(bs [][]byte) ([]*palm.Code, error) {
+		var out []*palm.Code
+		for _, b := range bs {
+			c := new(palm.Code)
+			if err := c.UnmarshalBinary(b); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	}
+	var err error
+	if id.phone, err = codes(f.Phone); err != nil {
+		return id, err
+	}
+	if id.nir0, err = codes(f.NIR0); err != nil {
+		return id, err
+	}
+	if f.NIR1 != nil {
+		id.nir1 = new(palm.Code)
+		if err := id.nir1.UnmarshalBinary(f.NIR1); err != nil {
+			return id, err
+		}
+	}
+	for _, v := range []struct {
+		b []byte
+		t **vein.Template
+	}{{f.Vein0, &id.vein0}, {f.Vein1, &id.vein1}} {
+		if v.b != nil {
+			*v.t = new(vein.Template)
+			if err := (*v.t).UnmarshalBinary(v.b); err != nil {
+				return id, err
+			}
+		}
+	}
+	return id, nil
+}
+
+func writeGob(name string, v any) error {
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(f).Encode(v); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// calibTable is the scores of one comparison, before they become a
+// match.Calibration.
+type calibTable struct {
+	name, model, version, comparison string
+	gen, imp                         eval.Scores
+}
+
+// Calibration tables the command measures. Probes are the device's sample 1
+// captures; enrolled templates are sample 0 (device) or the phone photo.
+const (
+	tabPalmNIR   = iota // NIR palm code vs NIR palm codes
+	tabVeinNIR          // vein vs vein
+	tabFusedNIR         // mean of the two
+	tabPhoneNIR         // NIR palm code vs phone palm codes
+	calibTables
+)
+
+func newCalibTables() []*calibTable {
+	pv, vv := strconv.Itoa(palm.CodeVersion), strconv.Itoa(vein.TemplateVersion)
+	return []*calibTable{
+		tabPalmNIR: {name: match.CalPalmNIR, model: "palm.Code", version: pv,
+			comparison: "palm.CompareBest(device NIR palm code of sample 1, palm.EnrolCodes of the device NIR palm image of sample 0)"},
+		tabVeinNIR: {name: match.CalVeinNIR, model: "vein.Template", version: vv,
+			comparison: "vein.Compare(device NIR vein template of sample 0, that of sample 1)"},
+		tabFusedNIR: {name: match.CalPalmVeinNIR, model: "palm.Code+vein.Template", version: pv + "+" + vv,
+			comparison: "mean of the palm-nir and vein-nir scores of the same two device captures"},
+		tabPhoneNIR: {name: match.CalPalmPhoneNIR, model: "palm.Code", version: pv,
+			comparison: "palm.CompareBest(device NIR palm code of sample 1, palm.EnrolCodes of the phone photo of sample 0): the enrolment check, match.VerifyEnrolment"},
+	}
+}
+
+// calibCompare scores every ordered pair of identities: genuine when they
+// are the same, impostor otherwise.
+func calibCompare(ids []calibIdent, nw int, stderr io.Writer) []*calibTable {
+	n := len(ids)
+	per := make([][]*calibTable, nw)
+	p := newProgress(stderr, n, "comparing")
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for w := range nw {
+		per[w] = newCalibTables()
+		for _, t := range per[w] {
+			t.imp.Grow(n * (n - 1) / nw * 11 / 10)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ts := per[w]
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				a := &ids[i]
+				for j := range ids {
+					b := &ids[j]
+					same := i == j
+					var ps, vs float64
+					palmOK := a.nir1 != nil && b.nir0 != nil
+					veinOK := a.vein1 != nil && b.vein0 != nil
+					if palmOK {
+						ps = palm.CompareBest(a.nir1, b.nir0)
+						add(&ts[tabPalmNIR].gen, &ts[tabPalmNIR].imp, same, ps)
+					}
+					if veinOK {
+						vs = vein.Compare(b.vein0, a.vein1)
+						add(&ts[tabVeinNIR].gen, &ts[tabVeinNIR].imp, same, vs)
+					}
+					if palmOK && veinOK {
+						add(&ts[tabFusedNIR].gen, &ts[tabFusedNIR].imp, same, (ps+vs)/2)
+					}
+					if a.nir1 != nil && b.phone != nil {
+						add(&ts[tabPhoneNIR].gen, &ts[tabPhoneNIR].imp, same, palm.CompareBest(a.nir1, b.phone))
+					}
+				}
+				p.set(int(done.Add(1)))
+			}
+		}()
+	}
+	wg.Wait()
+	p.finish()
+	tables := per[0]
+	for _, ts := range per[1:] {
+		for k, t := range ts {
+			tables[k].gen.Merge(&t.gen)
+			tables[k].imp.Merge(&t.imp)
+			t.gen, t.imp = eval.Scores{}, eval.Scores{}
+		}
+	}
+	return tables
+}
+
+// calFMRs are the false-match rates a table may hold, three a decade; a
+// table keeps those its impostor count resolves (match.MinFalseMatches).
+func calFMRs() []float64 {
+	var out []float64
+	for e := -1; e >= -9; e-- {
+		for _, m := range []float64{5, 2, 1} {
+			if f := m * math.Pow(10, float64(e)); f < 0.5 {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func (t *calibTable) table(population, cmdline string) *match.Calibration {
+	c := &match.Calibration{
+		Name: t.name, Model: t.model, Version: t.version, Comparison: t.comparison,
+		Population: population, Impostors: int64(t.imp.Len()), Genuine: int64(t.gen.Len()),
+		Command: cmdline,
+	}
+	nImp := float64(t.imp.Len())
+	for _, f := range calFMRs() {
+		if nImp*f < match.MinFalseMatches {
+			break
+		}
+		thr, err := eval.ThresholdForFMR(&t.imp, f)
+		if err != nil {
+			break
+		}
+		fmr, _ := eval.FMR(&t.imp, thr)
+		fnmr, _ := eval.FNMR(&t.gen, thr)
+		c.Points = append(c.Points, match.CalPoint{
+			FMR: f, Threshold: thr, Impostors: int64(nImp),
+			FalseMatches: int64(math.Round(fmr * nImp)), FNMR: fnmr,
+		})
+	}
+	c.Population = strings.TrimSpace(population)
+	return c
+}
