@@ -286,10 +286,10 @@ type calibTable struct {
 // Calibration tables the command measures. Probes are the device's sample 1
 // captures; enrolled templates are sample 0 (device) or the phone photo.
 const (
-	tabPalmNIR   = iota // NIR palm code vs NIR palm codes
-	tabVeinNIR          // vein vs vein
-	tabFusedNIR         // mean of the two
-	tabPhoneNIR         // NIR palm code vs phone palm codes
+	tabPalmNIR  = iota // NIR palm code vs NIR palm codes
+	tabVeinNIR         // vein vs vein
+	tabFusedNIR        // mean of the two
+	tabPhoneNIR        // NIR palm code vs phone palm codes
 	calibTables
 )
 
