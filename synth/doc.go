@@ -61,6 +61,29 @@
 // held together the valley is the web between them and ValleysOpen says so.
 // Capture.TruthROI cuts the palm ROI a perfect extractor would cut.
 //
+// # Presentation attacks
+//
+// RenderAttack and RenderAttackDevice render an artefact shown to the sensor
+// instead of a live palm, in the pose of the live capture with the same
+// arguments (so the ground truth places the hand the artefact shows, and
+// Truth.Attack names the attack):
+//
+//   - Print: the phone photo printed on paper at life size. Under NIR the
+//     paper is bright and flat with its grain, colour inks are nearly
+//     transparent so the printed lines show weakly, veins not at all, and
+//     the sheet's edges show unless the hand was cut out. A phone sees the
+//     photo with paper white and ink black, less saturation, glare and the
+//     surface around the sheet.
+//   - Screen: the photo on a tablet or phone. Screens emit almost no NIR: a
+//     device sees dark glass, the bezel, a specular hot spot of its LEDs and
+//     the hand faint or absent. A phone sees the photo through the screen's
+//     pixel grid (moiré), with a raised black level, a blue cast and glare.
+//   - Silicone: a cast of the hand: its shape and moulded surface lines on
+//     a smooth, translucent, uniformly coloured material with a sheen, a
+//     different NIR reflectance and no veins.
+//
+// Attacks are new render paths: live captures do not change.
+//
 // # Data sets
 //
 // WriteDataset writes a population to a folder with a MANIFEST.tsv in the

@@ -85,6 +85,9 @@ type Truth struct {
 	Occluded float64
 	// Blur is the defocus or motion blur sigma in pixels.
 	Blur float64
+	// Attack is the presentation attack the capture shows, Live (the zero
+	// value) for a live palm; see RenderAttack.
+	Attack Attack
 }
 
 // device and phone defaults.
