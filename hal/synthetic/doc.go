@@ -29,8 +29,18 @@
 // Options.Faults scripts timeouts, dropped frames and disconnects at given
 // frames, so that host programs can be tested against them.
 //
+// # Presentation attacks
+//
+// Options.Attack presents an artefact instead of the live palm, rendered by
+// synth.RenderAttack and held in the same hover script: a printed photo
+// (bright flat paper, weak lines, no veins under NIR), a screen replay (dark
+// under NIR, moiré for the phone camera) or a silicone hand (no veins), so
+// that presentation attack detection can be developed against the device.
+//
 // # Registry
 //
 // The driver registers as "synthetic" and is never the default device:
-// hal.Open("synthetic:id=3,seed=1,fps=30,second,ambient=0.2") opens one.
+// hal.Open("synthetic:id=3,seed=1,fps=30,second,ambient=0.2") opens one;
+// "attack=print" (screen, silicone, live) presents an attack and
+// "difficulty=hard" (easy, realistic) sets synth's nuisances.
 package synthetic

@@ -61,6 +61,10 @@ type Options struct {
 	Ambient float64 // ambient NIR light in [0, 1]
 	Second  bool    // add a 940 nm vein camera beside the 850 nm palm camera
 	Faults  []Fault // scripted faults of the main camera
+	// Attack presents an artefact instead of the live palm: a printed
+	// photo, a screen replay or a silicone hand (synth.RenderAttack), held
+	// in the hover script like a palm. The zero value is a live palm.
+	Attack synth.Attack
 }
 
 // DefaultOptions are used for a nil *Options.
@@ -87,8 +91,8 @@ func init() {
 	})
 }
 
-// parseArg reads "id=3,seed=1,fps=30,second" (any subset, "default" for
-// none).
+// parseArg reads "id=3,seed=1,fps=30,second,attack=print" (any subset,
+// "default" for none).
 func parseArg(arg string) (Options, error) {
 	o := DefaultOptions
 	for kv := range strings.SplitSeq(arg, ",") {
@@ -108,6 +112,10 @@ func parseArg(arg string) (Options, error) {
 			o.Ambient, err = strconv.ParseFloat(v, 64)
 		case "second":
 			o.Second = true
+		case "attack":
+			o.Attack, err = synth.ParseAttack(v)
+		case "difficulty":
+			o.Difficulty, err = synth.ParseDifficulty(v)
 		default:
 			err = fmt.Errorf("unknown option %q", k)
 		}
@@ -164,7 +172,7 @@ func NewPhone(o *Options, samples int) (*Camera, error) {
 	c.phone = make([]lazy, c.samples)
 	for k := range c.phone {
 		c.phone[k] = newLazy(func() []byte {
-			cp := r.id.Render(synth.Phone, r.o.Sample+k, &synth.Options{Difficulty: r.o.Difficulty, Width: w, Height: h})
+			cp := r.id.RenderAttack(r.o.Attack, synth.Phone, r.o.Sample+k, &synth.Options{Difficulty: r.o.Difficulty, Width: w, Height: h})
 			return toRGB(cp.Image)
 		})
 	}
@@ -196,6 +204,9 @@ type rig struct {
 }
 
 func newRig(o *Options) (*rig, error) {
+	if o.Attack < synth.Live || o.Attack > synth.Silicone {
+		return nil, fmt.Errorf("%s: attack %v: %w", name, o.Attack, hal.ErrUnsupportedMode)
+	}
 	r := &rig{o: *o, start: time.Now(), led: [2]float64{1, 1}}
 	r.w, r.h = o.Width, o.Height
 	if r.w == 0 && r.h == 0 {
@@ -272,7 +283,7 @@ func (r *rig) poll() int {
 // render renders the base images; it runs once, in the background.
 func (r *rig) render() {
 	opts := &synth.Options{Difficulty: r.o.Difficulty, Width: r.w, Height: r.h, PxPerMM: 2}
-	p, v := r.id.RenderDevice(r.o.Sample, opts)
+	p, v := r.id.RenderAttackDevice(r.o.Attack, r.o.Sample, opts)
 	r.palm, r.vein = p.Image.(*image.Gray), v.Image.(*image.Gray)
 	// Room for every position of the cycle, so that capturing never
 	// allocates.

@@ -3,11 +3,13 @@ package synthetic_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/palmid/palmid/hal"
 	"github.com/palmid/palmid/hal/haltest"
 	"github.com/palmid/palmid/hal/synthetic"
+	"github.com/palmid/palmid/synth"
 )
 
 // small keeps renders cheap in tests.
@@ -160,5 +162,67 @@ func TestRegistry(t *testing.T) {
 	}
 	if _, err := hal.Open(""); !errors.Is(err, hal.ErrNotPresent) {
 		t.Errorf("default device: %v, want ErrNotPresent (synthetic is never the default)", err)
+	}
+}
+
+func TestConformanceAttacks(t *testing.T) {
+	for _, a := range synth.Attacks {
+		t.Run(a.String(), func(t *testing.T) {
+			o := small()
+			o.Attack = a
+			haltest.TestSensor(t, func() (hal.Sensor, error) {
+				d, err := synthetic.New(o)
+				if err != nil {
+					return nil, err
+				}
+				return d.Second, nil
+			})
+		})
+	}
+	t.Run("phone-screen", func(t *testing.T) {
+		o := small()
+		o.Attack = synth.Screen
+		haltest.TestSensor(t, func() (hal.Sensor, error) { return synthetic.NewPhone(o, 1) })
+	})
+}
+
+// TestAttackFrames opens attacks through the registry and checks that the
+// steady frames show them: a screen is darker than the live palm under NIR,
+// and every attack differs from it.
+func TestAttackFrames(t *testing.T) {
+	steady := func(arg string) (mean float64, pix []byte) {
+		d, err := hal.Open("synthetic:" + arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Halt()
+		var f hal.Frame
+		hv := synthetic.DefaultOptions.Hover
+		for range hv.Idle + hv.Approach + 2 {
+			if err := d.Camera.Capture(context.Background(), &f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := 0
+		for _, v := range f.Pix {
+			s += int(v)
+		}
+		return float64(s) / float64(len(f.Pix)), slices.Clone(f.Pix)
+	}
+	live, livePix := steady("id=1,seed=2")
+	for _, a := range synth.Attacks {
+		m, pix := steady("id=1,seed=2,attack=" + a.String())
+		if slices.Equal(pix, livePix) {
+			t.Errorf("%v: frame identical to the live palm's", a)
+		}
+		if a == synth.Screen && m > live*0.6 {
+			t.Errorf("screen frame mean %.1f, live %.1f: a screen should look dark under NIR", m, live)
+		}
+	}
+	if _, err := hal.Open("synthetic:attack=mask"); err == nil {
+		t.Error("attack=mask accepted")
+	}
+	if _, err := synthetic.New(&synthetic.Options{Attack: 9}); !errors.Is(err, hal.ErrUnsupportedMode) {
+		t.Errorf("Attack 9: %v", err)
 	}
 }
