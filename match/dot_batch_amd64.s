@@ -1,0 +1,115 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func dotF32x4AVX2(p, r []float32, out *[4]float32)
+TEXT ·dotF32x4AVX2(SB), NOSPLIT, $0-56
+	MOVQ p_base+0(FP), SI
+	MOVQ r_base+24(FP), DI
+	MOVQ r_len+32(FP), CX
+	MOVQ out+48(FP), DX
+	MOVQ CX, BX
+	SHLQ $2, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	SHRQ $4, CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JZ    reduce
+
+loop:
+	VMOVUPS     (DI), Y8
+	VMOVUPS     32(DI), Y9
+	VFMADD231PS (SI), Y8, Y0
+	VFMADD231PS 32(SI), Y9, Y1
+	VFMADD231PS (R8), Y8, Y2
+	VFMADD231PS 32(R8), Y9, Y3
+	VFMADD231PS (R9), Y8, Y4
+	VFMADD231PS 32(R9), Y9, Y5
+	VFMADD231PS (R10), Y8, Y6
+	VFMADD231PS 32(R10), Y9, Y7
+	ADDQ        $64, DI
+	ADDQ        $64, SI
+	ADDQ        $64, R8
+	ADDQ        $64, R9
+	ADDQ        $64, R10
+	DECQ        CX
+	JNZ         loop
+
+reduce:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y5, Y4, Y4
+	VADDPS       Y7, Y6, Y6
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVUPS      X0, (DX)
+	VZEROUPPER
+	RET
+
+// func dotInt8x4AVX2(p []int16, r []int8, out *[4]int32)
+TEXT ·dotInt8x4AVX2(SB), NOSPLIT, $0-56
+	MOVQ p_base+0(FP), SI
+	MOVQ r_base+24(FP), DI
+	MOVQ r_len+32(FP), CX
+	MOVQ out+48(FP), DX
+	MOVQ CX, BX
+	SHLQ $1, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	SHRQ $5, CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	TESTQ CX, CX
+	JZ    ireduce
+
+iloop:
+	VPMOVSXBW (DI), Y8
+	VPMOVSXBW 16(DI), Y9
+	VPMADDWD  (SI), Y8, Y10
+	VPMADDWD  32(SI), Y9, Y11
+	VPADDD    Y10, Y0, Y0
+	VPADDD    Y11, Y0, Y0
+	VPMADDWD  (R8), Y8, Y12
+	VPMADDWD  32(R8), Y9, Y13
+	VPADDD    Y12, Y1, Y1
+	VPADDD    Y13, Y1, Y1
+	VPMADDWD  (R9), Y8, Y10
+	VPMADDWD  32(R9), Y9, Y11
+	VPADDD    Y10, Y2, Y2
+	VPADDD    Y11, Y2, Y2
+	VPMADDWD  (R10), Y8, Y12
+	VPMADDWD  32(R10), Y9, Y13
+	VPADDD    Y12, Y3, Y3
+	VPADDD    Y13, Y3, Y3
+	ADDQ      $32, DI
+	ADDQ      $64, SI
+	ADDQ      $64, R8
+	ADDQ      $64, R9
+	ADDQ      $64, R10
+	DECQ      CX
+	JNZ       iloop
+
+ireduce:
+	VPHADDD      Y1, Y0, Y0
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y2, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD       X1, X0, X0
+	VMOVDQU      X0, (DX)
+	VZEROUPPER
+	RET
