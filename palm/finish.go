@@ -1,0 +1,222 @@
+package palm
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/palmid/palmid/internal/roi"
+)
+
+// Quality limits (see Quality).
+const (
+	focusNorm   = 0.9  // Focus of a typical in-focus palm ROI, before normalising
+	minFocus    = 0.25 // ErrTooBlurry below
+	darkLevel   = 0.10 // median palm grey level that scores Exposure 1
+	clipFrac    = 0.25 // fraction of clipped ROI pixels that scores Exposure 1
+	insideFrac  = 0.8  // fraction of the ROI on the visible hand that scores Inside 1
+	minScale    = 0.25 // ErrTooFar below: the ROI magnifies more than 4 times
+	refineRange = 3.0  // working pixels searched about each valley at full resolution
+)
+
+// finish maps the hand found in the working image to the input image, judges
+// its quality and cuts the ROI.
+func (wk *work) finish(img image.Image, f *found, size int, sink func(string, image.Image)) (*Hand, error) {
+	hd := &Hand{size: size, w: wk.fw, h: wk.fh}
+	lm := &hd.Landmarks
+	for k := range 3 {
+		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
+	}
+	for k := range 4 {
+		lm.Tips[k] = wk.toImage(f.tips[k].X, f.tips[k].Y)
+	}
+	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
+	lm.Side = f.side
+	lm.Open = f.open
+	lm.Thumb = f.thumb
+	lm.Contour = make([]Point, len(f.contour))
+	for i, p := range f.contour {
+		lm.Contour[i] = wk.toImage(float64(p.x), float64(p.y))
+	}
+	rp := func(p Point) roi.Point { return roi.Point{X: p.X, Y: p.Y} }
+	fr, ok := roi.FromValleys(rp(lm.Valleys[0]), rp(lm.Valleys[2]), rp(lm.Centre))
+	if !ok {
+		return nil, fmt.Errorf("%w: the valleys coincide", ErrFingersClosed)
+	}
+	hd.frame = fr
+	lm.Orientation = math.Atan2(-fr.Y.Y, -fr.Y.X)
+	lm.PalmWidth = wk.palmWidth(f, fr)
+	for k, c := range fr.Corners() {
+		hd.Corners[k] = Point{c.X, c.Y}
+	}
+	hd.ROI = cutROI(img, fr, size)
+	q := &hd.Quality
+	q.Scale = fr.Side / float64(size)
+	nOpen := 0
+	for _, o := range f.open {
+		if o {
+			nOpen++
+		}
+	}
+	q.Openness = float64(nOpen) / 3
+	inside, med, clipped := wk.roiStats(f.mask, fr)
+	q.Inside = inside / insideFrac
+	q.Exposure = math.Min(2, math.Min(float64(med)/darkLevel, clipFrac/math.Max(clipped, 1e-3)))
+	q.Focus = focus(hd.ROI) / focusNorm
+	if sink != nil {
+		sink("mask", maskImage(f.mask, wk.w, wk.h))
+		sink("contour", wk.overlay(hd))
+		sink("roi", hd.ROI)
+	}
+	short := float64(min(wk.fw, wk.fh))
+	switch {
+	case fr.Side > short:
+		return hd, fmt.Errorf("%w: the ROI square (%.0f px) is larger than the frame's short side (%.0f px)", ErrTooNear, fr.Side, short)
+	case q.Scale < minScale:
+		return hd, fmt.Errorf("%w: the ROI square is %.0f px wide, want at least %.0f", ErrTooFar, fr.Side, minScale*float64(size))
+	case q.Inside < 1:
+		return hd, fmt.Errorf("%w: %.0f%% of the ROI square is on the visible hand, want %.0f%%", ErrPartialPalm, 100*inside, 100*insideFrac)
+	case float64(med) < darkLevel:
+		return hd, fmt.Errorf("%w: median palm grey level %.0f of 255", ErrTooDark, 255*med)
+	case clipped > clipFrac:
+		return hd, fmt.Errorf("%w: %.0f%% of the palm is clipped white", ErrTooBright, 100*clipped)
+	case q.Focus < minFocus:
+		return hd, fmt.Errorf("%w: focus score %.2f, want %.2f", ErrTooBlurry, q.Focus, minFocus)
+	}
+	return hd, nil
+}
+
+// roiStats samples the ROI square on a 24 x 24 grid of the working image:
+// the fraction of samples on the hand silhouette and inside the frame, the
+// median luma of those and the fraction of them clipped white.
+func (wk *work) roiStats(mask []uint8, fr roi.Frame) (inside float64, med float32, clipped float64) {
+	const g = 24
+	var vals []float32
+	for v := 0; v < g; v++ {
+		for u := 0; u < g; u++ {
+			p := fr.ToImage(float64(u), float64(v), g)
+			x := int(math.Floor((p.X+0.5)/wk.sx))
+			y := int(math.Floor((p.Y+0.5)/wk.sy))
+			if x < 0 || y < 0 || x >= wk.w || y >= wk.h || mask[y*wk.w+x] == 0 {
+				continue
+			}
+			l := wk.lum[y*wk.w+x]
+			vals = append(vals, l)
+			if l >= 250.0/255 {
+				clipped++
+			}
+		}
+	}
+	if len(vals) == 0 {
+		return 0, 0, 0
+	}
+	return float64(len(vals)) / (g * g), percentile(vals, 0.5), clipped / float64(len(vals))
+}
+
+// palmWidth measures the silhouette across the palm just below the
+// valleys, along the valley line, in input pixels.
+func (wk *work) palmWidth(f *found, fr roi.Frame) float64 {
+	mid := Point{(f.valleys[0].X + f.valleys[2].X) / 2, (f.valleys[0].Y + f.valleys[2].Y) / 2}
+	D := dist(f.valleys[0], f.valleys[2])
+	X := unit(Point{f.valleys[0].X - f.valleys[2].X, f.valleys[0].Y - f.valleys[2].Y})
+	Y := Point{fr.Y.X, fr.Y.Y} // same direction in both images
+	o := Point{mid.X + 0.3*D*Y.X, mid.Y + 0.3*D*Y.Y}
+	in := func(p Point) bool {
+		x, y := int(math.Round(p.X)), int(math.Round(p.Y))
+		return x >= 0 && y >= 0 && x < wk.w && y < wk.h && f.mask[y*wk.w+x] != 0
+	}
+	span := 0.0
+	for _, s := range [2]float64{1, -1} {
+		t := 0.0
+		for ; t < 4*D; t += 0.5 {
+			if !in(Point{o.X + s*t*X.X, o.Y + s*t*X.Y}) {
+				break
+			}
+		}
+		span += t
+	}
+	// to input pixels: scale by the step along X
+	return span * hypot(X.X*wk.sx, X.Y*wk.sy)
+}
+
+// focus is the ROI's fine detail: the RMS of a 3 x 3 Laplacian over the
+// ROI's standard deviation plus a floor of 2 grey levels.
+func focus(g *image.Gray) float64 {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w < 3 || h < 3 {
+		return 0
+	}
+	var sum, sum2, lap2 float64
+	n := 0
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*g.Stride + x
+			v := float64(g.Pix[i])
+			l := 4*v - float64(g.Pix[i-1]) - float64(g.Pix[i+1]) - float64(g.Pix[i-g.Stride]) - float64(g.Pix[i+g.Stride])
+			lap2 += l * l
+			sum += v
+			sum2 += v * v
+			n++
+		}
+	}
+	nf := float64(n)
+	sd := math.Sqrt(math.Max(0, sum2/nf-(sum/nf)*(sum/nf)))
+	return math.Sqrt(lap2/nf) / (sd + 2)
+}
+
+func maskImage(m []uint8, w, h int) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i, v := range m {
+		g.Pix[i] = 255 * v
+	}
+	return g
+}
+
+// overlay draws the working image with the hand's outline (green),
+// valleys (red), fingertips (blue), centre (yellow) and ROI square (cyan);
+// hd may be nil.
+func (wk *work) overlay(hd *Hand) *image.RGBA {
+	out := image.NewRGBA(image.Rect(0, 0, wk.w, wk.h))
+	for i, v := range wk.lum {
+		g := uint8(math.Max(0, math.Min(255, float64(v)*255)))
+		out.Pix[4*i], out.Pix[4*i+1], out.Pix[4*i+2], out.Pix[4*i+3] = g, g, g, 255
+	}
+	if hd == nil {
+		return out
+	}
+	toW := func(p Point) (float64, float64) { return (p.X+0.5)/wk.sx - 0.5, (p.Y+0.5)/wk.sy - 0.5 }
+	for _, p := range hd.Landmarks.Contour {
+		x, y := toW(p)
+		out.Set(int(math.Round(x)), int(math.Round(y)), color.RGBA{0, 220, 0, 255})
+	}
+	line := func(a, b Point, c color.RGBA) {
+		ax, ay := toW(a)
+		bx, by := toW(b)
+		n := int(math.Max(math.Abs(bx-ax), math.Abs(by-ay))) + 1
+		for i := 0; i <= n; i++ {
+			t := float64(i) / float64(n)
+			out.Set(int(math.Round(ax+(bx-ax)*t)), int(math.Round(ay+(by-ay)*t)), c)
+		}
+	}
+	cy := color.RGBA{0, 220, 255, 255}
+	for k := range 4 {
+		line(hd.Corners[k], hd.Corners[(k+1)%4], cy)
+	}
+	dot := func(p Point, c color.RGBA) {
+		x, y := toW(p)
+		for dy := -2; dy <= 2; dy++ {
+			for dx := -2; dx <= 2; dx++ {
+				out.Set(int(math.Round(x))+dx, int(math.Round(y))+dy, c)
+			}
+		}
+	}
+	for _, t := range hd.Landmarks.Tips {
+		dot(t, color.RGBA{40, 80, 255, 255})
+	}
+	for _, v := range hd.Landmarks.Valleys {
+		dot(v, color.RGBA{255, 0, 0, 255})
+	}
+	dot(hd.Landmarks.Centre, color.RGBA{255, 220, 0, 255})
+	return out
+}

@@ -1,0 +1,253 @@
+package palm
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"sort"
+)
+
+// workSide is the long side of the working image that hands are found in.
+const workSide = 320
+
+// work is the reduced image hands are found in: luma and, for colour
+// images, the chroma of each pixel, from a sparse area sample of the input.
+type work struct {
+	w, h   int
+	sx, sy float64 // input pixels per working pixel along x and y
+	fw, fh int     // input size
+	lum    []float32
+	cb, cr []float32 // BT.601 chroma in [0, 255], nil for grey images
+	colour bool
+}
+
+// newWork samples img down to at most side pixels on its long side (it
+// never enlarges). Each working pixel averages a k x k grid of input
+// pixels spread over its footprint, k at most 2, so the cost does not grow
+// with the input size.
+func newWork(img image.Image, side int) *work {
+	b := img.Bounds()
+	fw, fh := b.Dx(), b.Dy()
+	f := math.Max(float64(fw), float64(fh)) / float64(side)
+	if f < 1 {
+		f = 1
+	}
+	w := max(1, int(math.Round(float64(fw)/f)))
+	h := max(1, int(math.Round(float64(fh)/f)))
+	wk := &work{w: w, h: h, fw: fw, fh: fh, sx: float64(fw) / float64(w), sy: float64(fh) / float64(h)}
+	n := w * h
+	wk.lum = make([]float32, n)
+	k := 1
+	if f >= 1.5 {
+		k = 2
+	}
+	// sample offsets within a working pixel's footprint
+	xs := make([]int, w*k)
+	for x := 0; x < w; x++ {
+		for i := 0; i < k; i++ {
+			xs[x*k+i] = min(fw-1, int((float64(x)+(float64(i)+0.5)/float64(k))*wk.sx))
+		}
+	}
+	ys := make([]int, h*k)
+	for y := 0; y < h; y++ {
+		for j := 0; j < k; j++ {
+			ys[y*k+j] = min(fh-1, int((float64(y)+(float64(j)+0.5)/float64(k))*wk.sy))
+		}
+	}
+	inv := 1 / float32(k*k)
+	switch s := img.(type) {
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				var a float32
+				for j := 0; j < k; j++ {
+					row := s.Pix[ys[y*k+j]*s.Stride:]
+					for i := 0; i < k; i++ {
+						a += float32(row[xs[x*k+i]])
+					}
+				}
+				wk.lum[y*w+x] = a * inv / 255
+			}
+		}
+		return wk
+	case *image.Gray16:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				var a float32
+				for j := 0; j < k; j++ {
+					for i := 0; i < k; i++ {
+						o := ys[y*k+j]*s.Stride + 2*xs[x*k+i]
+						a += float32(uint16(s.Pix[o])<<8 | uint16(s.Pix[o+1]))
+					}
+				}
+				wk.lum[y*w+x] = a * inv / 65535
+			}
+		}
+		return wk
+	}
+	wk.cb = make([]float32, n)
+	wk.cr = make([]float32, n)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var ly, lcb, lcr float32
+			for j := 0; j < k; j++ {
+				yy := ys[y*k+j]
+				for i := 0; i < k; i++ {
+					xx := xs[x*k+i]
+					var Y, Cb, Cr float32
+					switch s := img.(type) {
+					case *image.YCbCr:
+						Y = float32(s.Y[s.YOffset(b.Min.X+xx, b.Min.Y+yy)])
+						co := s.COffset(b.Min.X+xx, b.Min.Y+yy)
+						Cb, Cr = float32(s.Cb[co]), float32(s.Cr[co])
+					case *image.RGBA:
+						o := yy*s.Stride + 4*xx
+						Y, Cb, Cr = ycc(float32(s.Pix[o]), float32(s.Pix[o+1]), float32(s.Pix[o+2]))
+					case *image.NRGBA:
+						o := yy*s.Stride + 4*xx
+						Y, Cb, Cr = ycc(float32(s.Pix[o]), float32(s.Pix[o+1]), float32(s.Pix[o+2]))
+					default:
+						r, g, bb, _ := img.At(b.Min.X+xx, b.Min.Y+yy).RGBA()
+						Y, Cb, Cr = ycc(float32(r>>8), float32(g>>8), float32(bb>>8))
+					}
+					ly += Y
+					lcb += Cb
+					lcr += Cr
+				}
+			}
+			o := y*w + x
+			wk.lum[o] = ly * inv / 255
+			wk.cb[o] = lcb * inv
+			wk.cr[o] = lcr * inv
+		}
+	}
+	// A colour image whose chroma hardly varies (a grey JPEG saved as
+	// colour, a tinted NIR frame) is handled as grey.
+	var sb, sr, sbb, srr float64
+	for i := range wk.cb {
+		b, r := float64(wk.cb[i]), float64(wk.cr[i])
+		sb += b
+		sr += r
+		sbb += b * b
+		srr += r * r
+	}
+	nf := float64(n)
+	vb := sbb/nf - (sb/nf)*(sb/nf)
+	vr := srr/nf - (sr/nf)*(sr/nf)
+	wk.colour = math.Sqrt(vb+vr) > 3
+	if !wk.colour {
+		wk.cb, wk.cr = nil, nil
+	}
+	return wk
+}
+
+// ycc converts 8-bit RGB to BT.601 full-range Y, Cb, Cr.
+func ycc(r, g, b float32) (y, cb, cr float32) {
+	y = 0.299*r + 0.587*g + 0.114*b
+	cb = 128 - 0.168736*r - 0.331264*g + 0.5*b
+	cr = 128 + 0.5*r - 0.418688*g - 0.081312*b
+	return
+}
+
+var _ = color.Gray{}
+
+// toImage maps a working-image position to input pixels.
+func (wk *work) toImage(x, y float64) Point {
+	return Point{(x+0.5)*wk.sx - 0.5, (y+0.5)*wk.sy - 0.5}
+}
+
+// percentile returns the p-quantile (0..1) of v (a copy is sorted).
+func percentile(v []float32, p float64) float32 {
+	if len(v) == 0 {
+		return 0
+	}
+	c := append([]float32(nil), v...)
+	sort.Slice(c, func(i, j int) bool { return c[i] < c[j] })
+	i := int(p * float64(len(c)-1))
+	return c[i]
+}
+
+// exposureCheck rejects images with nothing but near-black or near-white
+// pixels, where no hand can be seen.
+func (wk *work) exposureCheck() error {
+	var hist [256]int
+	for _, v := range wk.lum {
+		hist[lumBin(v)]++
+	}
+	n := len(wk.lum)
+	q := func(p float64) int {
+		t := int(p * float64(n))
+		acc := 0
+		for i, c := range hist {
+			acc += c
+			if acc > t {
+				return i
+			}
+		}
+		return 255
+	}
+	if hi := q(0.99); hi < 16 {
+		return fmt.Errorf("%w: the brightest pixels reach only %d of 255", ErrTooDark, hi)
+	}
+	if lo := q(0.01); lo > 245 {
+		return fmt.Errorf("%w: the darkest pixels are at %d of 255", ErrTooBright, lo)
+	}
+	if q(0.95)-q(0.05) < 6 {
+		return fmt.Errorf("%w: the image is flat (no contrast)", ErrNoHand)
+	}
+	return nil
+}
+
+func lumBin(v float32) int {
+	if !(v > 0) {
+		return 0
+	}
+	if v >= 1 {
+		return 255
+	}
+	return int(v * 255)
+}
+
+// otsu returns Otsu's threshold of the values v in [lo, hi] (256 bins).
+func otsu(v []float32, lo, hi float32) float32 {
+	if !(hi > lo) {
+		return lo
+	}
+	var hist [256]float64
+	sc := 255 / (hi - lo)
+	for _, x := range v {
+		i := int((x - lo) * sc)
+		if i < 0 {
+			i = 0
+		} else if i > 255 {
+			i = 255
+		}
+		hist[i]++
+	}
+	var total, sum float64
+	for i, c := range hist {
+		total += c
+		sum += float64(i) * c
+	}
+	var wB, sumB, best float64
+	bi := 128
+	for i, c := range hist {
+		wB += c
+		if wB == 0 {
+			continue
+		}
+		wF := total - wB
+		if wF == 0 {
+			break
+		}
+		sumB += float64(i) * c
+		mB := sumB / wB
+		mF := (sum - sumB) / wF
+		between := wB * wF * (mB - mF) * (mB - mF)
+		if between > best {
+			best, bi = between, i
+		}
+	}
+	return lo + (float32(bi)+0.5)/sc
+}
