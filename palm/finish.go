@@ -96,8 +96,8 @@ func (wk *work) roiStats(mask []uint8, fr roi.Frame) (inside float64, med float3
 	for v := 0; v < g; v++ {
 		for u := 0; u < g; u++ {
 			p := fr.ToImage(float64(u), float64(v), g)
-			x := int(math.Floor((p.X+0.5)/wk.sx))
-			y := int(math.Floor((p.Y+0.5)/wk.sy))
+			x := int(math.Floor((p.X + 0.5) / wk.sx))
+			y := int(math.Floor((p.Y + 0.5) / wk.sy))
 			if x < 0 || y < 0 || x >= wk.w || y >= wk.h || mask[y*wk.w+x] == 0 {
 				continue
 			}
