@@ -41,14 +41,12 @@ type Store interface {
 // index in step with writes it did not make.
 type Follower interface {
 	Store
-	// Follow blocks until ctx ends. It calls ready each time it starts
-	// listening for changes (at first, and again after a lost connection,
-	// when changes may have been missed), then changed with the id of
-	// every identity any writer puts or deletes after that call to ready
-	// began. Calls are made one at a time from one goroutine. An error
-	// from ready or changed, like a lost connection, makes it start over
-	// (reconnect, listen, ready) after a pause that grows to a few
-	// seconds. It returns ctx's error.
+	// Follow listens for changes. Once listening, it calls ready (which
+	// loads the whole store: changes made before may have been missed),
+	// then changed with the id of every identity that any writer puts or
+	// deletes after ready began, one call at a time. It returns when the
+	// connection is lost, when ready or changed return an error, or when
+	// ctx ends; the caller calls it again to resume, after a pause.
 	Follow(ctx context.Context, ready func(ctx context.Context) error, changed func(id string) error) error
 }
 

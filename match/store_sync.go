@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // SyncOptions are the settings of OpenGallery.
@@ -43,6 +44,13 @@ type SyncedGallery struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 }
+
+// The pause before following a Follower again after an error: it doubles
+// after each failed attempt, up to maxPause.
+const (
+	minPause = 50 * time.Millisecond
+	maxPause = 5 * time.Second
+)
 
 // OpenGallery loads every identity of s into a new in-memory index of
 // templates of dimension dim and returns it. If s is a Follower it also
@@ -82,25 +90,48 @@ func OpenGallery(ctx context.Context, s Store, dim int, opts *SyncOptions) (*Syn
 	loaded := false // only the following goroutine reads and writes it
 	ready := func(ctx context.Context) error {
 		g, err := sg.load(ctx)
-		if !loaded {
-			select { // the first outcome goes to OpenGallery; it cancels on error
-			case first <- err:
-			default:
+		if err != nil {
+			if !loaded {
+				return err // OpenGallery fails with it
 			}
-			if err != nil {
-				return err
-			}
-			loaded = true
-		} else if err != nil {
-			sg.report(fmt.Errorf("match: reloading the gallery: %w", err))
-			return err
+			return fmt.Errorf("match: reloading the gallery: %w", err)
 		}
 		sg.g.Store(g)
+		if !loaded {
+			loaded = true
+			first <- nil
+		}
 		return nil
 	}
 	go func() {
 		defer close(sg.done)
-		f.Follow(fctx, ready, sg.changed)
+		pause := minPause
+		for {
+			err := f.Follow(fctx, func(ctx context.Context) error {
+				err := ready(ctx)
+				if err == nil {
+					pause = minPause
+				}
+				return err
+			}, sg.changed)
+			if fctx.Err() != nil {
+				return
+			}
+			if !loaded {
+				select { // a failure to connect at first fails OpenGallery
+				case first <- err:
+				default:
+				}
+				return
+			}
+			sg.report(err)
+			select {
+			case <-time.After(pause):
+			case <-fctx.Done():
+				return
+			}
+			pause = min(2*pause, maxPause)
+		}
 	}()
 	var err error
 	select {
@@ -149,8 +180,8 @@ func (sg *SyncedGallery) changed(id string) error {
 		sg.report(err) // not transient: a reload would meet it again
 		return nil
 	case err != nil:
-		sg.report(fmt.Errorf("match: following %q: %w", id, err))
-		return err // the follower starts over and reloads
+		// Transient, as a lost connection: report it, start over, reload.
+		return fmt.Errorf("match: following %q: %w", id, err)
 	}
 	if err := sg.g.Load().Replace(id, ts...); err != nil {
 		sg.report(fmt.Errorf("match: following %q: %w", id, err))
