@@ -152,10 +152,57 @@ func benchSearch(b *testing.B, n int, keep Keep) {
 			for b.Loop() {
 				dst = g.Search(dst, m, o)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/row")
+			perQuery := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(perQuery/float64(n), "ns/row")
+			b.ReportMetric(perQuery/1e6, "ms/query")
+			b.ReportMetric(1e9/perQuery, "queries/s")
 		})
 	}
 	sinkC = dst
+}
+
+// benchSearchBatch times SearchBatch (top-1) at batches of 1, 8 and 64
+// probes in the modes the gallery keeps, with the time per query (the
+// batch's time over its size) and queries per second.
+func benchSearchBatch(b *testing.B, n int, keep Keep) {
+	g, _ := searchGallery(b, n, keep)
+	rng := rand.New(rand.NewPCG(63, 64))
+	probes := make([]*Matcher, 64)
+	for i := range probes {
+		probes[i] = NewMatcher(mustTemplate(b, randVec(rng, g.Dim())))
+	}
+	var dst [][]Candidate
+	for _, bm := range benchModes {
+		if need := bm.mode.keep(); keep&need != need || bm.mode > Binary {
+			continue
+		}
+		o := &SearchOptions{K: 1, Threshold: math.Inf(-1), Mode: bm.mode}
+		for _, batch := range []int{1, 8, 64} {
+			b.Run(bm.name+"/batch"+strconv.Itoa(batch), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					dst = g.SearchBatch(dst, probes[:batch], o)
+				}
+				perQuery := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(batch)
+				b.ReportMetric(perQuery/float64(n), "ns/row")
+				b.ReportMetric(perQuery/1e6, "ms/query")
+				b.ReportMetric(1e9/perQuery, "queries/s")
+			})
+		}
+	}
+	if len(dst) > 0 {
+		sinkC = dst[0]
+	}
+}
+
+func BenchmarkSearchBatch100k(b *testing.B) { benchSearchBatch(b, 100_000, KeepAll) }
+
+// BenchmarkSearchBatch1M holds 1.3 GiB of rows.
+func BenchmarkSearchBatch1M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1.3 GiB gallery; skipped with -short")
+	}
+	benchSearchBatch(b, 1_000_000, KeepAll)
 }
 
 func BenchmarkSearch1k(b *testing.B)   { benchSearch(b, 1_000, KeepAll) }
@@ -223,5 +270,48 @@ func BenchmarkReferenceScan(b *testing.B) {
 			}
 			sinkInt += bi
 		}
+	})
+}
+
+// BenchmarkDotX4 times the four-probe batch kernels against four calls of
+// the single-probe ones, at d = 256 with the operands in the L1 cache.
+func BenchmarkDotX4(b *testing.B) {
+	const d = 256
+	rng := rand.New(rand.NewPCG(65, 66))
+	pf, r := randVec(rng, 4*d), randVec(rng, d)
+	q8, r8 := randInt8(rng, 4*d), randInt8(rng, d)
+	pq := make([]int16, 4*d)
+	for i, x := range q8 {
+		pq[i] = int16(x)
+	}
+	var of [4]float32
+	var oi [4]int32
+	b.Run("float32-x4", func(b *testing.B) {
+		for b.Loop() {
+			dotF32x4(pf, r, &of)
+		}
+		sinkF32 += of[0]
+	})
+	b.Run("float32-4xDot", func(b *testing.B) {
+		for b.Loop() {
+			for i := range 4 {
+				of[i] = dot(pf[i*d:(i+1)*d], r)
+			}
+		}
+		sinkF32 += of[0]
+	})
+	b.Run("int8-x4", func(b *testing.B) {
+		for b.Loop() {
+			dotInt8x4(pq, r8, &oi)
+		}
+		sinkI32 += oi[0]
+	})
+	b.Run("int8-4xDotInt8", func(b *testing.B) {
+		for b.Loop() {
+			for i := range 4 {
+				oi[i] = dotInt8(q8[i*d:(i+1)*d], r8)
+			}
+		}
+		sinkI32 += oi[0]
 	})
 }

@@ -67,12 +67,12 @@ func plan(items []*item, method string) []*row {
 		case Vein:
 			ms = []string{Vein}
 			if !nir {
-				note = "n/a: not an NIR modality"
+				note = "vein needs an NIR modality"
 			}
 		case Fused:
 			ms = []string{Fused}
 			if !nir {
-				note = "n/a: no vein image (fused needs NIR)"
+				note = "fused needs an NIR modality"
 			}
 		default:
 			ms = []string{method}

@@ -31,10 +31,11 @@ func (r *Result) Text() string {
 	hdr = append(hdr, "rank-1")
 	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
 	unresolved := false
+	notes := map[string][]string{} // note: groups
 	for _, g := range r.Groups {
 		lead := []string{g.Set, g.Modality, g.Method}
 		if g.Note != "" {
-			fmt.Fprintln(tw, strings.Join(append(lead, g.Note), "\t"))
+			notes[g.Note] = append(notes[g.Note], g.Set+" "+g.Modality)
 			continue
 		}
 		fta := fmt.Sprintf("%s (%d/%d)", pct(g.FTA.Rate()), g.FTA.Failures, g.FTA.Attempts)
@@ -79,6 +80,14 @@ func (r *Result) Text() string {
 	tw.Flush()
 	if unresolved {
 		b.WriteString("* unresolved: fewer than 3/FMR impostor comparisons, the threshold rests on the few highest impostor scores\n")
+	}
+	noteKeys := make([]string, 0, len(notes))
+	for note := range notes {
+		noteKeys = append(noteKeys, note)
+	}
+	sort.Strings(noteKeys)
+	for _, note := range noteKeys {
+		fmt.Fprintf(&b, "not evaluated (%s): %s\n", note, strings.Join(notes[note], ", "))
 	}
 	var reasons []string
 	for _, g := range r.Groups {
