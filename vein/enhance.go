@@ -50,6 +50,9 @@ type Vessels struct {
 	Mask []bool
 	// Energy is the vesselness energy returned by Liveness.
 	Energy float64
+	// Level is the mean grey level of the valid pixels of the ROI, in
+	// [0, 1].
+	Level float64
 }
 
 // Extract enhances a vein ROI and extracts its vessels. The ROI is any
@@ -73,6 +76,12 @@ func Extract(roi image.Image) (*Vessels, error) {
 	if n < Size*Size/2 {
 		return nil, ErrFlatROI
 	}
+	for i, ok := range valid {
+		if ok {
+			v.Level += float64(img.Pix[i])
+		}
+	}
+	v.Level /= float64(n)
 	flat := flatField(img, valid)
 	// Liveness: vesselness energy of the flat-fielded image, before any
 	// contrast normalisation.
@@ -394,4 +403,32 @@ func threshold(v []float32, valid []bool) ([]float32, []bool) {
 		vein[i] = valid[i] && p > 0 && p >= t
 	}
 	return prob, vein
+}
+
+// padLevel is the ROI grey level below which PADScore scales the vesselness
+// energy down in proportion (64/255).
+const padLevel = 0.25
+
+// PADScore returns a presentation attack detection (PAD) score of a NIR
+// vein ROI: higher means more like a live palm, 0 for a ROI that Extract
+// rejects. It is the vesselness energy of Liveness, the veins' contrast,
+// scaled by min(1, level/0.25) where level is the ROI's mean grey level in
+// [0, 1]: a surface that barely reflects the device's own NIR light (a
+// screen) shows only sensor noise, which flat-fielding amplifies into
+// spurious vesselness, so its energy does not count in full. See the
+// package documentation for the threshold measured against synthetic
+// printed photos, screen replays and silicone hands. PADScore is safe for
+// concurrent use.
+func PADScore(roi image.Image) float64 {
+	v, err := Extract(roi)
+	if err != nil {
+		return 0
+	}
+	return v.PADScore()
+}
+
+// PADScore returns the presentation attack detection score of the extracted
+// vessels (see the function PADScore).
+func (v *Vessels) PADScore() float64 {
+	return v.Energy * min(1, v.Level/padLevel)
 }
