@@ -315,3 +315,48 @@ func BenchmarkDotX4(b *testing.B) {
 		sinkI32 += oi[0]
 	})
 }
+
+// BenchmarkGalleryMemory reports the heap a gallery of 100,000 identities
+// with one template each holds per template, at d = 256, for each kept
+// representation: rows, identity records, the ID strings ("0" to
+// "99999") and the map from IDs. Per template, rows take 1024 bytes
+// (float32), 260 (int8 and its step) and 32 (binary), plus 4 for the row's
+// owner; the rest is the identity's record, ID and map entry.
+func BenchmarkGalleryMemory(b *testing.B) {
+	const n, dim = 100_000, 256
+	rng := rand.New(rand.NewPCG(67, 68))
+	pool := make([]*Template, 1024)
+	for i := range pool {
+		pool[i] = mustTemplate(b, randVec(rng, dim))
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = strconv.Itoa(i)
+	}
+	for _, k := range []struct {
+		name string
+		keep Keep
+	}{{"float32", KeepFloat32}, {"int8", KeepInt8}, {"binary", KeepBinary}, {"all", KeepAll}} {
+		b.Run(k.name, func(b *testing.B) {
+			var perTemplate float64
+			for b.Loop() {
+				var m0, m1 runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&m0)
+				g := NewGallery(dim, k.keep)
+				g.Grow(n) // as a gallery loaded from a store that knows its size
+				for i := range n {
+					id := string([]byte(ids[i])) // a fresh string, as one read from a store
+					if err := g.Add(id, pool[i%len(pool)]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&m1)
+				perTemplate = float64(m1.HeapAlloc-m0.HeapAlloc) / n
+				runtime.KeepAlive(g)
+			}
+			b.ReportMetric(perTemplate, "B/template")
+		})
+	}
+}
