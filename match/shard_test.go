@@ -134,8 +134,7 @@ func TestShardedMatchesOneGallery(t *testing.T) {
 					}
 					for i := range got {
 						s := score(got[i].ID)
-						if rerank := mode == Int8Rerank || mode == BinaryRerank;
-							!rerank && s != got[i].Score || rerank && got[i].Score > s {
+						if rerank := mode == Int8Rerank || mode == BinaryRerank; !rerank && s != got[i].Score || rerank && got[i].Score > s {
 							// A rerank scores the identity's best
 							// template among those prefiltered, which
 							// may not be its best of all.
