@@ -118,10 +118,6 @@ type GroupResult struct {
 	CrossSession *eval.Report `json:"cross_session,omitempty"`
 }
 
-// errNoFinder is the acquisition failure of whole images while palmid has no
-// hand finder.
-var errNoFinder = errors.New("no ROI finder")
-
 // Reason returns the counted reason of a failure: "missing file" for files
 // that do not exist, otherwise the message of the innermost wrapped error
 // (the sentinel, for errors wrapped with %w).
@@ -231,9 +227,6 @@ func Run(m *dataset.Manifest, opts *Options) (*Result, error) {
 func roiSource(o *Options) string {
 	if o.TruthROI {
 		return "whole images: ground-truth columns of the manifest; ROI images as they are"
-	}
-	if findHand == nil {
-		return "whole images: none (palmid has no hand finder yet: counted as failures to acquire); ROI images as they are"
 	}
 	return "whole images: " + finderName + "; ROI images as they are"
 }

@@ -79,7 +79,7 @@ func writeSynthFolder(dir string) error {
 					return err
 				}
 				rel := fmt.Sprintf("%s/%d_%s.png", band.set, i, sample)
-				if err := writePNG(filepath.Join(dir, rel), g); err != nil {
+				if err := writeTestPNG(filepath.Join(dir, rel), g); err != nil {
 					return err
 				}
 				m.Entries = append(m.Entries, dataset.Entry{Path: rel, Set: band.set, Modality: band.mod,
@@ -99,7 +99,7 @@ func writeSynthFolder(dir string) error {
 	return dataset.WriteFile(filepath.Join(dir, "MANIFEST.tsv"), m)
 }
 
-func writePNG(name string, img image.Image) error {
+func writeTestPNG(name string, img image.Image) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
@@ -188,18 +188,26 @@ func TestSynthTruthROI(t *testing.T) {
 	}
 }
 
-func TestWholeImagesNeedFinder(t *testing.T) {
-	if findHand != nil {
-		t.Skip("palmid has a hand finder now")
-	}
+// TestWholeImagesFindROI runs the synthetic whole images through the hand
+// finder: every image is an attempt, and every failure is one of palm's
+// reasons.
+func TestWholeImagesFindROI(t *testing.T) {
 	dir := synthFolder(t)
 	r, err := Run(readManifest(t, dir), &Options{Sets: []string{"synth"}, Method: PalmCode})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := find(t, r, "synth", "nir-palm", PalmCode)
-	if g.FTA.Failures != g.Images || g.FTA.Reasons[errNoFinder.Error()] != g.Images {
-		t.Errorf("nir-palm FTA %+v, want all %d for %q", g.FTA, g.Images, errNoFinder)
+	t.Log("\n" + r.Text())
+	for _, mod := range []string{"visible-hand", "nir-palm", "nir-vein"} {
+		g := find(t, r, "synth", mod, PalmCode)
+		if g.FTA.Attempts != g.Images {
+			t.Errorf("%s: %d attempts for %d images", mod, g.FTA.Attempts, g.Images)
+		}
+		for reason := range g.FTA.Reasons {
+			if !strings.HasPrefix(reason, "palm:") && reason != "missing file" && reason != "unreadable image" {
+				t.Errorf("%s: unexpected reason %q", mod, reason)
+			}
+		}
 	}
 }
 

@@ -75,12 +75,34 @@ type hand interface {
 	cut(img image.Image) (*image.Gray, error)
 }
 
-// findHand is the hand finder for whole images, nil while palmid has none;
-// finderName names it in reports.
-var (
-	findHand   func(img image.Image) (hand, error)
-	finderName string
-)
+// finderName names the hand finder in reports.
+const finderName = "palm.FindROI (landmarks, 128 x 128 ROI, quality checks)"
+
+// palmHand adapts a *palm.Hand.
+type palmHand struct{ h *palm.Hand }
+
+func (p palmHand) roi() *image.Gray                         { return p.h.ROI }
+func (p palmHand) cut(img image.Image) (*image.Gray, error) { return p.h.Cut(img) }
+
+// findHand finds the hand in a whole image with palm.FindROI. With a debug
+// folder, the finder's drawing of what it saw (contour, keypoints, ROI
+// square) is written next to the ROI, for failures too when the finder got
+// that far.
+func findHand(img image.Image, e dataset.Entry, debugDir string) (hand, error) {
+	var opts *palm.Options
+	if debugDir != "" {
+		opts = &palm.Options{Sink: func(name string, im image.Image) {
+			if name == "contour" {
+				writePNG(strings.TrimSuffix(debugName(debugDir, e), ".png")+"-contour.png", im)
+			}
+		}}
+	}
+	h, err := palm.FindROI(img, opts)
+	if err != nil {
+		return nil, err
+	}
+	return palmHand{h}, nil
+}
 
 // frameHand is a hand placed by a ROI frame (ground truth).
 type frameHand struct {
@@ -254,13 +276,10 @@ func acquire(m *dataset.Manifest, it *item, o *Options) (*image.Gray, hand, erro
 		return toGray(img), nil, nil
 	}
 	var h hand
-	switch {
-	case o.TruthROI:
+	if o.TruthROI {
 		h, err = truthHand(it.e, img)
-	case findHand == nil:
-		err = errNoFinder
-	default:
-		h, err = findHand(img)
+	} else {
+		h, err = findHand(img, it.e, o.DebugDir)
 	}
 	if err != nil {
 		it.roiErr = err
@@ -335,10 +354,14 @@ func safe(s string) string {
 	}, s)
 }
 
-// writeROI writes g to the debug folder; failures to write are ignored
-// beyond the first, which is reported on stderr by the caller's failures.tsv.
+// writeROI writes g to the debug folder.
 func writeROI(dir string, e dataset.Entry, g *image.Gray) {
-	name := debugName(dir, e)
+	writePNG(debugName(dir, e), g)
+}
+
+// writePNG writes img to the named file, making its folder; debug output
+// is best effort, so errors are ignored.
+func writePNG(name string, img image.Image) {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return
 	}
@@ -346,7 +369,7 @@ func writeROI(dir string, e dataset.Entry, g *image.Gray) {
 	if err != nil {
 		return
 	}
-	_ = png.Encode(f, g)
+	_ = png.Encode(f, img)
 	_ = f.Close()
 }
 
