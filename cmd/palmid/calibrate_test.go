@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/palmid/palmid/match"
+)
+
+// TestCalibrate runs palmid calibrate on a tiny population, twice (the
+// second run reads the feature cache), and checks that it writes a valid
+// table for each comparison.
+func TestCalibrate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 8 identities in three modalities; skipped with -short")
+	}
+	dir, cache := t.TempDir(), t.TempDir()
+	args := []string{"calibrate", "--identities", "8", "--workers", "2", "--out", dir, "--cache", cache}
+	for range 2 {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("calibrate exited %d: %s", code, errb.String())
+		}
+	}
+	for _, name := range []string{match.CalPalmNIR, match.CalVeinNIR, match.CalPalmVeinNIR, match.CalPalmPhoneNIR} {
+		b, err := os.ReadFile(filepath.Join(dir, name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := match.ParseCalibration(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 8 identities: 56 impostor pairs resolve FMR 0.2 only.
+		if c.Impostors != 56 || c.Genuine != 8 || len(c.Points) != 1 {
+			t.Errorf("%s: %d impostors, %d genuine, %d points", name, c.Impostors, c.Genuine, len(c.Points))
+		}
+	}
+}
