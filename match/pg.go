@@ -178,27 +178,26 @@ func (s *PGStore) Delete(ctx context.Context, id string) error {
 }
 
 // Load calls fn for every identity, streaming one query's snapshot.
+// Records are decoded on all cores.
 func (s *PGStore) Load(ctx context.Context, fn func(id string, templates []*Template) error) error {
 	rows, err := s.pool.Query(ctx, s.sql.load)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var id string
-	var rec []byte
-	for rows.Next() {
-		if err := rows.Scan(&id, &rec); err != nil {
-			return err
+	return s.seal.decodeAll(func(emit func(string, []byte) bool) error {
+		for rows.Next() {
+			var id string
+			var rec []byte // Scan copies the bytes: rec outlives the row
+			if err := rows.Scan(&id, &rec); err != nil {
+				return err
+			}
+			if !emit(id, rec) {
+				break
+			}
 		}
-		ts, err := s.seal.decodeRecord(id, rec)
-		if err != nil {
-			return err
-		}
-		if err := fn(id, ts); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return rows.Err()
+	}, fn)
 }
 
 // count returns PostgreSQL's estimate of the number of rows, which

@@ -8,6 +8,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/palmid/palmid/internal/binfmt"
@@ -300,4 +303,93 @@ func (s *sealer) verifyKeyCheck(b []byte) error {
 		return fmt.Errorf("%w: the store was sealed with another key", ErrSealed)
 	}
 	return fmt.Errorf("%w: unreadable key check", ErrRecord)
+}
+
+// loadBatch is a run of records on their way through decodeAll.
+type loadBatch struct {
+	ids  []string
+	recs [][]byte
+	ts   [][]*Template
+	err  error
+}
+
+const loadBatchLen = 256
+
+// decodeAll decodes the records that read emits on all cores and calls fn
+// with each identity's templates, one call at a time, from another
+// goroutine. emit returns false once decodeAll will take no more records,
+// after an error; read should then return. emit's record must stay valid
+// until decodeAll returns; it may be read's own memory (a bbolt page).
+// decodeAll returns the first error of read, of decoding or of fn.
+func (s *sealer) decodeAll(read func(emit func(id string, rec []byte) bool) error, fn func(id string, ts []*Template) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *loadBatch, workers)
+	done := make(chan *loadBatch, workers)
+	var stop atomic.Bool
+	var firstErr error
+	var errOnce sync.Once
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err })
+		stop.Store(true)
+	}
+
+	var decoders sync.WaitGroup
+	for range workers {
+		decoders.Go(func() {
+			for b := range jobs {
+				if !stop.Load() {
+					b.ts = make([][]*Template, len(b.ids))
+					for i, id := range b.ids {
+						if b.ts[i], b.err = s.decodeRecord(id, b.recs[i]); b.err != nil {
+							break
+						}
+					}
+				}
+				done <- b
+			}
+		})
+	}
+	consumed := make(chan struct{})
+	go func() {
+		defer close(consumed)
+		for b := range done {
+			if stop.Load() {
+				continue
+			}
+			if b.err != nil {
+				fail(b.err)
+				continue
+			}
+			for i, id := range b.ids {
+				if err := fn(id, b.ts[i]); err != nil {
+					fail(err)
+					break
+				}
+			}
+		}
+	}()
+
+	b := &loadBatch{}
+	err := read(func(id string, rec []byte) bool {
+		if stop.Load() {
+			return false
+		}
+		b.ids = append(b.ids, id)
+		b.recs = append(b.recs, rec)
+		if len(b.ids) == loadBatchLen {
+			jobs <- b
+			b = &loadBatch{}
+		}
+		return true
+	})
+	if err != nil {
+		fail(err)
+	} else if len(b.ids) > 0 {
+		jobs <- b
+	}
+	close(jobs)
+	decoders.Wait()
+	close(done)
+	<-consumed
+	return firstErr
 }
