@@ -143,12 +143,15 @@ func (s *BoltStore) Delete(ctx context.Context, id string) error {
 // Load calls fn for every identity from one read transaction, a
 // consistent snapshot. Records are decoded on all cores.
 func (s *BoltStore) Load(ctx context.Context, fn func(id string, templates []*Template) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.db.View(func(tx *bolt.Tx) error {
 		return s.seal.decodeAll(func(emit func(string, []byte) bool) error {
 			c := tx.Bucket(boltRecords).Cursor()
 			n := 0
 			for k, v := c.First(); k != nil; k, v = c.Next() {
-				if n++; n%4096 == 0 {
+				if n++; n%1024 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err
 					}

@@ -352,3 +352,47 @@ func TestBoltCrash(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestLoadErrors checks that Load stops at the first error, of fn or of a
+// corrupt record, across many decoding batches, and returns it.
+func TestLoadErrors(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	s := openBolt(t, path, nil)
+	rng := rand.New(rand.NewPCG(19, 20))
+	tp := unitTemplate(t, rng, 4)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i := range 3000 {
+			rec, _ := s.seal.encodeRecord(fmt.Sprintf("id-%04d", i), []*Template{tp})
+			if i == 2222 {
+				rec[len(rec)-1] ^= 1
+			}
+			if err := tx.Bucket(boltRecords).Put(fmt.Appendf(nil, "id-%04d", i), rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := s.Load(ctx, func(string, []*Template) error {
+		if n++; n == 700 {
+			return stop
+		}
+		return nil
+	}); err != stop || n != 700 {
+		t.Errorf("Load returned %v after %d calls, want fn's error after 700", err, n)
+	}
+	if err := s.Load(ctx, func(string, []*Template) error { return nil }); !errors.Is(err, ErrRecord) || !strings.Contains(err.Error(), "id-2222") {
+		t.Errorf("Load over a corrupt record: %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Load(cctx, func(string, []*Template) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load with a cancelled context: %v", err)
+	}
+	s.Close()
+}
