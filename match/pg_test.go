@@ -232,3 +232,54 @@ func TestPGTwoNodes(t *testing.T) {
 		t.Errorf("nodes hold %d and %d identities", a.Len(), b.Len())
 	}
 }
+
+// TestPGShards maps shards onto PostgreSQL as one table per shard: writes
+// go to the table of ShardOf(id), each shard's node follows its own table,
+// and a ShardedGallery over the nodes finds every identity.
+func TestPGShards(t *testing.T) {
+	dsn := pgDSN(t)
+	ctx := context.Background()
+	const n = 3
+	rng := rand.New(rand.NewPCG(25, 26))
+	nodes := make([]*SyncedGallery, n)
+	shards := make([]Shard, n)
+	writers := make([]*PGStore, n) // another process's handles on the same tables
+	for i := range n {
+		table := pgTable(t, dsn)
+		s := openPG(t, dsn, table, nil)
+		t.Cleanup(func() { s.Close() })
+		g, err := OpenGallery(ctx, s, 32, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { g.Close() })
+		nodes[i], shards[i] = g, LocalShard(g)
+		writers[i] = openPG(t, dsn, table, nil)
+		t.Cleanup(func() { writers[i].Close() })
+	}
+	sg := NewShardedGallery(shards...)
+	ts := make(map[string]*Template)
+	for i := range 30 {
+		id := fmt.Sprint("person-", i)
+		ts[id] = unitTemplate(t, rng, 32)
+		if err := writers[sg.Shard(id)].Put(ctx, id, ts[id]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, tp := range ts {
+		waitFor(t, id+" searchable through the shards", func() bool {
+			c, err := sg.Search(ctx, nil, NewMatcher(tp), &SearchOptions{K: 1, Threshold: 0.99})
+			return err == nil && len(c) == 1 && c[0].ID == id
+		})
+	}
+	total := 0
+	for i, g := range nodes {
+		if g.Len() == 0 {
+			t.Errorf("shard %d is empty", i)
+		}
+		total += g.Len()
+	}
+	if total != len(ts) {
+		t.Errorf("the shards hold %d identities, want %d", total, len(ts))
+	}
+}
