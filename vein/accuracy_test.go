@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -20,8 +21,9 @@ import (
 )
 
 var (
-	synthIDs     = flag.Int("vein.synth-ids", 100, "identities of TestSynthAccuracy (30 in -short mode)")
-	synthSamples = flag.Int("vein.synth-samples", 4, "samples per identity of TestSynthAccuracy (3 in -short mode)")
+	synthIDs     = flag.Int("vein.synth-ids", 40, "identities of TestSynthAccuracy (20 in -short mode; 500 for the documented figures)")
+	synthSamples = flag.Int("vein.synth-samples", 3, "samples per identity of TestSynthAccuracy (5 for the documented figures)")
+	calibrate    = flag.Bool("vein.calibrate", false, "run TestFusionCalibration (renders 200 identities x 4 captures)")
 )
 
 // synthSeed is the held-out population of TestSynthAccuracy.
@@ -68,7 +70,7 @@ var (
 	palmMatcher  = matcher{"palm.Compare", func(a, b *sample) float64 { return palm.Compare(a.palm, b.palm) }}
 	nccMatcher   = matcher{"NCC baseline", func(a, b *sample) float64 { return ncc.Compare(a.ncc, b.ncc) }}
 	fusedMatcher = matcher{"fused palm+vein", func(a, b *sample) float64 {
-		return (palm.Compare(a.palm, b.palm) + Compare(a.vein, b.vein)) / 2
+		return Fuse(palm.Compare(a.palm, b.palm), Compare(a.vein, b.vein))
 	}}
 )
 
@@ -191,17 +193,55 @@ func TestRealAccuracy(t *testing.T) {
 }
 
 // TestSynthAccuracy measures the vein matcher on synthetic NIRVein captures
-// (synth seed 1, realistic difficulty) cut at their ground-truth ROIs,
-// 100 identities x 4 samples (-vein.synth-ids, -vein.synth-samples; 30 x 3
-// in -short mode), all pairs, beside palm.Compare on the NIRPalm ROI of the
-// same capture and the mean of both scores (fusion). It logs EER and FNMR at
-// FMR 1e-3 and 1e-4 with the numbers of comparisons.
+// (synth seed 1, realistic difficulty) cut at their ground-truth ROIs, all
+// pairs, beside palm.Compare on the NIRPalm ROI of the same capture and
+// their fusion by Fuse. It logs EER and FNMR at FMR 1e-3 and 1e-4 with the
+// numbers of comparisons. The default 40 identities x 3 samples (20 x 3 in
+// -short mode) keep "go test ./vein" quick; the documented figures are
+//
+//	go test -run SynthAccuracy -v -timeout 1h ./vein -vein.synth-ids=500 -vein.synth-samples=5
 func TestSynthAccuracy(t *testing.T) {
 	ids, samples := *synthIDs, *synthSamples
 	if testing.Short() {
-		ids, samples = min(ids, 30), min(samples, 3)
+		ids = min(ids, 20)
 	}
-	veins, palms := renderSynth(ids, samples)
+	set, missing := synthSamplesOf(t, synthSeed, ids, samples)
+	ps := pairScores(set)
+	var b strings.Builder
+	fmt.Fprintf(&b, "synth NIRVein, seed %d, %d identities x %d samples (%d ROIs out of frame):", synthSeed, ids, samples, missing)
+	for _, mt := range []struct {
+		name  string
+		score func(p pairScore) float64
+	}{
+		{veinMatcher.name, func(p pairScore) float64 { return p.vein }},
+		{palmMatcher.name, func(p pairScore) float64 { return p.palm }},
+		{fusedMatcher.name, func(p pairScore) float64 { return Fuse(p.palm, p.vein) }},
+	} {
+		g, im := new(eval.Scores), new(eval.Scores)
+		for _, p := range ps {
+			if p.genuine {
+				g.Add(mt.score(p))
+			} else {
+				im.Add(mt.score(p))
+			}
+		}
+		line, e, err := summary(g, im, 1e-3, 1e-4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "\n  %-16s %s", mt.name, line)
+		if mt.name == veinMatcher.name && e.Rate > 0.25 {
+			t.Errorf("vein EER %.2f%%", 100*e.Rate)
+		}
+	}
+	t.Log(b.String())
+}
+
+// synthSamplesOf renders and extracts ids x samples device captures of
+// population seed: vein template of the NIRVein ROI and palm code of the
+// NIRPalm ROI, with the number of ROIs out of frame.
+func synthSamplesOf(t *testing.T, seed uint64, ids, samples int) ([]sample, int) {
+	veins, palms := renderSynth(seed, ids, samples)
 	var set []sample
 	missing := 0
 	for i := range ids {
@@ -219,26 +259,99 @@ func TestSynthAccuracy(t *testing.T) {
 			set = append(set, sm)
 		}
 	}
+	return set, missing
+}
+
+// pairScore is the palm and vein scores of one pair of samples.
+type pairScore struct {
+	palm, vein float64
+	genuine    bool
+}
+
+// pairScores compares every pair i < j of samples with palm.Compare and
+// Compare, on all cores.
+func pairScores(set []sample) []pairScore {
+	out := make([]pairScore, len(set)*(len(set)-1)/2)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				k := i*len(set) - i*(i+1)/2 // pairs before row i
+				a := &set[i]
+				for j := i + 1; j < len(set); j++ {
+					b := &set[j]
+					out[k] = pairScore{palm.Compare(a.palm, b.palm), Compare(a.vein, b.vein), a.identity == b.identity}
+					k++
+				}
+			}
+		}()
+	}
+	for i := range set {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// TestFusionCalibration measures what DefaultFusion holds on its training
+// population (synth seed 2, 200 identities x 4 captures): the mean and
+// standard deviation of impostor palm.Compare and Compare scores, and the
+// palm weight in steps of 0.05 with the lowest FNMR at FMR 1e-4. It runs
+// only with -vein.calibrate:
+//
+//	go test -run FusionCalibration -v -timeout 1h ./vein -vein.calibrate
+func TestFusionCalibration(t *testing.T) {
+	if !*calibrate {
+		t.Skip("renders 800 captures; run with -vein.calibrate")
+	}
+	const seed, ids, samples = 2, 200, 4
+	set, missing := synthSamplesOf(t, seed, ids, samples)
+	ps := pairScores(set)
+	var pm, ps2, vm, vs2, n float64
+	for _, p := range ps {
+		if !p.genuine {
+			pm, ps2, vm, vs2, n = pm+p.palm, ps2+p.palm*p.palm, vm+p.vein, vs2+p.vein*p.vein, n+1
+		}
+	}
+	pm, vm = pm/n, vm/n
+	f := Fusion{PalmMean: pm, PalmSD: math.Sqrt(ps2/n - pm*pm), VeinMean: vm, VeinSD: math.Sqrt(vs2/n - vm*vm)}
 	var b strings.Builder
-	fmt.Fprintf(&b, "synth NIRVein, seed %d, %d identities x %d samples (%d ROIs out of frame):", synthSeed, ids, samples, missing)
-	for _, mt := range []matcher{veinMatcher, palmMatcher, fusedMatcher} {
-		g, im := measure(set, false, mt)
-		line, e, err := summary(g, im, 1e-3, 1e-4)
+	fmt.Fprintf(&b, "seed %d, %d x %d (%d out of frame), %d impostor pairs: palm mean %.4f sd %.4f, vein mean %.4f sd %.4f",
+		seed, ids, samples, missing, int(n), f.PalmMean, f.PalmSD, f.VeinMean, f.VeinSD)
+	best, bestW := 2.0, 0.0
+	for k := 0; k <= 20; k++ {
+		f.PalmWeight = float64(k) / 20
+		g, im := new(eval.Scores), new(eval.Scores)
+		for _, p := range ps {
+			if p.genuine {
+				g.Add(f.Score(p.palm, p.vein))
+			} else {
+				im.Add(f.Score(p.palm, p.vein))
+			}
+		}
+		op, err := eval.FNMRAtFMR(g, im, 1e-4)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "\n  %-16s %s", mt.name, line)
-		if mt.name == veinMatcher.name && e.Rate > 0.25 {
-			t.Errorf("vein EER %.2f%%", 100*e.Rate)
+		e, _ := eval.EqualErrorRate(g, im)
+		fmt.Fprintf(&b, "\n  palm weight %.2f: EER %.2f%%  FNMR@1e-4 %.2f%%", f.PalmWeight, 100*e.Rate, 100*op.FNMR)
+		if op.FNMR < best {
+			best, bestW = op.FNMR, f.PalmWeight
 		}
 	}
+	fmt.Fprintf(&b, "\n  best palm weight %.2f (FNMR@1e-4 %.2f%%)", bestW, 100*best)
 	t.Log(b.String())
 }
 
 // renderSynth renders the ground-truth ROIs (128 x 128) of the NIRVein and
-// NIRPalm images of ids identities x samples device captures on all cores:
+// NIRPalm images of ids identities x samples device captures of population
+// seed on all cores:
 // index i*samples+s, nil where the ROI is out of frame.
-func renderSynth(ids, samples int) (veins, palms []*image.Gray) {
+func renderSynth(seed uint64, ids, samples int) (veins, palms []*image.Gray) {
 	veins, palms = make([]*image.Gray, ids*samples), make([]*image.Gray, ids*samples)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -247,7 +360,7 @@ func renderSynth(ids, samples int) (veins, palms []*image.Gray) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				id := synth.NewIdentity(synthSeed, i)
+				id := synth.NewIdentity(seed, i)
 				for s := range samples {
 					p, v := id.RenderDevice(s, nil)
 					pr, err1 := p.TruthROI(128)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/palmid/palmid/palm"
 	"github.com/palmid/palmid/synth"
 	"github.com/palmid/palmid/vein"
 )
@@ -40,4 +41,34 @@ func Example() {
 	// template bytes: 264
 	// same palm accepted: true
 	// other palm accepted: false
+}
+
+// Read a device capture whole: landmarks on the NIR palm frame place the
+// ROI, the same square is cut from the NIR vein frame, and the palmprint
+// and vein scores of two captures are fused.
+func ExampleFromDevice() {
+	read := func(sample int) (*palm.Code, *vein.Template) {
+		nirPalm, nirVein := synth.NewIdentity(3, 1).RenderDevice(sample, nil)
+		hand, err := palm.FindROI(nirPalm.Image, nil) // landmarks, palm ROI
+		if err != nil {
+			log.Fatal(err)
+		}
+		roi, err := hand.Cut(nirVein.Image) // the same square, vein frame
+		if err != nil {
+			log.Fatal(err)
+		}
+		t, err := vein.NewTemplate(roi)
+		if err != nil {
+			log.Fatal(err)
+		}
+		code, err := palm.NewCode(hand.ROI)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return code, t
+	}
+	c0, t0 := read(0)
+	c1, t1 := read(1)
+	fmt.Printf("fused score %.1f\n", vein.Fuse(palm.Compare(c0, c1), vein.Compare(t0, t1)))
+	// vein.FromDevice(nirPalm, nirVein) does the vein half in one call.
 }
