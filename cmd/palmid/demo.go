@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,8 +39,13 @@ const (
 	demoSamples    = 4
 )
 
-// demoMethod names the recognition the demo runs today.
-const demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by the mean of the two device scores; on ground-truth-aligned 128x128 ROIs, because palmid cannot find the hand and cut the ROI from a whole image yet (issue 4); the raw-pixel NCC baseline runs beside for reference"
+// demoMethod names the recognition the demo runs; roiFound or roiTruth
+// follows it.
+const (
+	demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by the mean of the two device scores; the raw-pixel NCC baseline runs beside for reference"
+	roiFound   = "128x128 ROIs found by palmid (palm.FindROI: hand, finger valleys, quality checks) on the phone photo and on the NIR palm frame; the vein ROI is the palm frame's square cut from the vein frame of the same pose (palm.Hand.Cut)"
+	roiTruth   = "ground-truth-aligned 128x128 ROIs (--truth-roi: cut where synth's ground truth puts them, no hand finding)"
+)
 
 // channel is one recognition channel the demo evaluates: an image kind and
 // the features read from it.
@@ -77,14 +85,17 @@ type demoResult struct {
 	Samples    int            `json:"samples"`
 	Difficulty string         `json:"difficulty"`
 	Method     string         `json:"method"`
+	ROI        string         `json:"roi"`
 	Reports    []*eval.Report `json:"reports"`
-	Timings    demoTimings    `json:"timings"`
+	// FTAReasons counts the failures to acquire of each channel by reason.
+	FTAReasons map[string]map[string]int `json:"fta_reasons,omitempty"`
+	Timings    demoTimings               `json:"timings"`
 }
 
 type demoTimings struct {
 	RenderDeviceMS float64 `json:"render_device_ms"` // per NIR palm+vein capture, one core
 	RenderPhoneMS  float64 `json:"render_phone_ms"`  // per phone photo, one core
-	TemplateMS     float64 `json:"template_ms"`      // ROI cut + codes + NCC template, per image
+	TemplateMS     float64 `json:"template_ms"`      // ROI (found or cut) + codes + NCC template, per image
 	CompareUS      float64 `json:"compare_us"`       // per comparison (codes and NCC), one core
 	Comparisons    int64   `json:"comparisons"`
 	WallS          float64 `json:"wall_s"`
@@ -100,6 +111,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	det := fs.String("det", "palmid-demo-det.png", "write the DET curves to this PNG (empty: don't)")
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
+	truthROI := fs.Bool("truth-roi", false, "cut ROIs where synth's ground truth puts them instead of finding the hand (for comparison)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -120,13 +132,18 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		info = stdout
 	}
 	fmt.Fprintf(info, "palmid demo: %d synthetic identities x %d captures, seed %d, difficulty %s\n", *n, *k, *seed, d)
-	fmt.Fprintf(info, "recognition: %s\n\n", demoMethod)
+	roiText := roiFound
+	if *truthROI {
+		roiText = roiTruth
+	}
+	fmt.Fprintf(info, "recognition: %s\nROIs: %s\n\n", demoMethod, roiText)
 
 	// 1. Render every capture and build its templates.
 	opts := &synth.Options{Difficulty: d}
 	caps := make([]enrolled, *n**k)
 	var devNS, phoneNS, tmplNS, tmplCount atomic.Int64
 	ftas := [3]eval.Tally{}
+	reasons := [3]map[string]int{{}, {}, {}}
 	var ftaMu sync.Mutex
 	p := newProgress(stderr, *n, "rendering and enrolling")
 	var done atomic.Int64
@@ -142,16 +159,25 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			t2 := time.Now()
 			phoneNS.Add(int64(t1.Sub(t0)))
 			devNS.Add(int64(t2.Sub(t1)))
-			for c, capt := range []*synth.Capture{ph, pa, ve} {
-				t3 := time.Now()
-				tm, err := truthTemplate(capt, c == 2)
-				tmplNS.Add(int64(time.Since(t3)))
-				tmplCount.Add(1)
-				ftaMu.Lock()
-				ftas[c].Add(err != nil)
-				ftaMu.Unlock()
-				e.t[c] = tm
+			t3 := time.Now()
+			var errs [3]error
+			if *truthROI {
+				for c, capt := range []*synth.Capture{ph, pa, ve} {
+					e.t[c], errs[c] = truthTemplate(capt, c == 2)
+				}
+			} else {
+				e.t, errs = foundTemplates(ph, pa, ve)
 			}
+			tmplNS.Add(int64(time.Since(t3)))
+			tmplCount.Add(3)
+			ftaMu.Lock()
+			for c, err := range errs {
+				ftas[c].Add(err != nil)
+				if err != nil {
+					reasons[c][failureReason(err)]++
+				}
+			}
+			ftaMu.Unlock()
 		}
 		p.set(int(done.Add(1)))
 	})
@@ -217,7 +243,15 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	// 3. Reports, with 1:N identification: sample 0 of the first 80% of
 	// identities is the gallery; every other capture is a probe (mated when
 	// its identity is enrolled).
-	res := demoResult{Seed: *seed, Identities: *n, Samples: *k, Difficulty: d.String(), Method: demoMethod}
+	res := demoResult{Seed: *seed, Identities: *n, Samples: *k, Difficulty: d.String(), Method: demoMethod, ROI: roiText}
+	for c, ch := range channels {
+		if len(reasons[c]) > 0 {
+			if res.FTAReasons == nil {
+				res.FTAReasons = map[string]map[string]int{}
+			}
+			res.FTAReasons[ch.image] = reasons[c]
+		}
+	}
 	var curves []eval.Curve
 	for c := 0; c < nCh; c++ {
 		name := fusedName
@@ -265,6 +299,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	for _, r := range res.Reports {
 		fmt.Fprintln(stdout, r.Text())
 	}
+	fmt.Fprintln(stdout, "failures to acquire (FTA) per channel:")
+	for c, ch := range channels {
+		rate, _ := ftas[c].Rate()
+		fmt.Fprintf(stdout, "  %-24s %.4g (%d/%d)", ch.image, rate, ftas[c].Failures, ftas[c].Attempts)
+		if len(reasons[c]) > 0 {
+			fmt.Fprintf(stdout, ": %s", fmtCounts(reasons[c]))
+		}
+		fmt.Fprintln(stdout)
+	}
+	fmt.Fprintln(stdout)
 	t := res.Timings
 	fmt.Fprintf(stdout, "timings (per item, one core): render device NIR pair %.1f ms, phone photo %.1f ms; ROI + template %.2f ms; comparison %.1f µs (%d comparisons)\n",
 		t.RenderDeviceMS, t.RenderPhoneMS, t.TemplateMS, t.CompareUS, t.Comparisons)
@@ -284,6 +328,60 @@ func add(gen, imp *eval.Scores, genuine bool, v float64) {
 	}
 }
 
+// foundTemplates finds the hand on the phone photo and on the NIR palm
+// frame with palm.FindROI and builds the templates of the three channels;
+// the vein ROI is the palm frame's square cut from the vein frame of the
+// same pose. An error is a failure to acquire; a vein frame fails with its
+// palm frame.
+func foundTemplates(phone, nirPalm, nirVein *synth.Capture) (t [3]*template, errs [3]error) {
+	if h, err := palm.FindROI(phone.Image, nil); err != nil {
+		errs[0] = err
+	} else {
+		t[0], errs[0] = roiTemplate(h.ROI, false)
+	}
+	h, err := palm.FindROI(nirPalm.Image, nil)
+	if err != nil {
+		errs[1], errs[2] = err, err
+		return t, errs
+	}
+	t[1], errs[1] = roiTemplate(h.ROI, false)
+	g, err := h.Cut(nirVein.Image)
+	if err != nil {
+		errs[2] = err
+		return t, errs
+	}
+	t[2], errs[2] = roiTemplate(g, true)
+	return t, errs
+}
+
+// failureReason is the innermost error's message: the sentinel, for errors
+// wrapped with %w.
+func failureReason(err error) string {
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+		err = u
+	}
+	return err.Error()
+}
+
+// fmtCounts lists counts by key, largest first.
+func fmtCounts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if m[keys[a]] != m[keys[b]] {
+			return m[keys[a]] > m[keys[b]]
+		}
+		return keys[a] < keys[b]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
 // truthTemplate cuts the ground-truth ROI of a capture and builds its
 // templates; an error is a failure to acquire.
 func truthTemplate(c *synth.Capture, withVein bool) (*template, error) {
@@ -291,18 +389,22 @@ func truthTemplate(c *synth.Capture, withVein bool) (*template, error) {
 	if err != nil {
 		return nil, err
 	}
-	roi := f.CutTo(fimg.New(128, 128), fimg.FromImage(c.Image))
-	codes, err := palm.EnrolCodes(roi.Gray())
+	return roiTemplate(f.CutTo(fimg.New(128, 128), fimg.FromImage(c.Image)).Gray(), withVein)
+}
+
+// roiTemplate builds the templates of a 128x128 ROI.
+func roiTemplate(roi *image.Gray, withVein bool) (*template, error) {
+	codes, err := palm.EnrolCodes(roi)
 	if err != nil {
 		return nil, err
 	}
-	nt, err := ncc.NewTemplate(roi, nil)
+	nt, err := ncc.NewTemplate(fimg.FromImage(roi), nil)
 	if err != nil {
 		return nil, err
 	}
 	t := &template{codes: codes, ncc: nt}
 	if withVein {
-		if t.vein, err = vein.NewTemplate(roi.Gray()); err != nil {
+		if t.vein, err = vein.NewTemplate(roi); err != nil {
 			return nil, err
 		}
 	}

@@ -135,3 +135,38 @@ func TestEvalRealTongji(t *testing.T) {
 		t.Errorf("tongji-roi: FTA %+v, cross-session %+v; palm documents EER 0%% cross-session", g.FTA, g.CrossSession)
 	}
 }
+
+// TestDemoFoundROI runs the demo on ROIs found by palm.FindROI (its
+// default): every capture is an attempt in each channel, failures carry
+// palm's reasons, and a vein frame fails exactly when its palm frame does.
+// (TestDemoJSON covers the --truth-roi path.)
+func TestDemoFoundROI(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"demo", "--identities", "5", "--samples", "2", "--json", "--det", ""}, &out, &errb); code != 0 {
+		t.Fatalf("demo exited %d: %s", code, errb.String())
+	}
+	var res demoResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.ROI, "palm.FindROI") {
+		t.Errorf("the demo must say it finds ROIs with palm.FindROI, got %q", res.ROI)
+	}
+	if len(res.Reports) != 7 {
+		t.Fatalf("%d reports, want 7", len(res.Reports))
+	}
+	for c := range channels {
+		r := res.Reports[c]
+		if r.FTA == nil || r.FTA.Attempts != 10 {
+			t.Errorf("%s: FTA %+v, want 10 attempts", r.Name, r.FTA)
+		}
+		for reason := range res.FTAReasons[channels[c].image] {
+			if !strings.HasPrefix(reason, "palm:") && !strings.HasPrefix(reason, "vein:") {
+				t.Errorf("%s: unexpected failure reason %q", r.Name, reason)
+			}
+		}
+	}
+	if p, v := res.Reports[1].FTA, res.Reports[2].FTA; p != nil && v != nil && v.Failures < p.Failures {
+		t.Errorf("vein channel failed %d times, its palm frames %d", v.Failures, p.Failures)
+	}
+}

@@ -45,7 +45,7 @@ func TestBadInput(t *testing.T) {
 func TestDemoJSON(t *testing.T) {
 	det := filepath.Join(t.TempDir(), "det.png")
 	var out, errb bytes.Buffer
-	code := run([]string{"demo", "--identities", "6", "--samples", "2", "--json", "--det", det}, &out, &errb)
+	code := run([]string{"demo", "--identities", "6", "--samples", "2", "--json", "--det", det, "--truth-roi"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, errb.String())
 	}
@@ -66,8 +66,8 @@ func TestDemoJSON(t *testing.T) {
 			t.Errorf("%s: no EER", r.Name)
 		}
 	}
-	if !strings.Contains(res.Method, "ground-truth-aligned") {
-		t.Errorf("the demo must say it uses ground-truth ROIs, got %q", res.Method)
+	if !strings.Contains(res.ROI, "ground-truth-aligned") {
+		t.Errorf("with --truth-roi the demo must say it uses ground-truth ROIs, got %q", res.ROI)
 	}
 	if fi, err := os.Stat(det); err != nil || fi.Size() == 0 {
 		t.Errorf("DET PNG not written: %v", err)
