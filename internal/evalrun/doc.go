@@ -32,11 +32,13 @@
 //
 // ROI modalities (visible-roi, nir-roi, and any modality whose name ends in
 // "-roi") go straight to features. Whole images (visible-hand, nir-palm,
-// nir-vein, spoof, and unknown modalities) go through the hand finder, which
-// returns the canonical 128 x 128 ROI. An NIR vein frame (nir-vein) is cut
+// nir-vein, spoof, and unknown modalities) go through palm.FindROI, which
+// finds the hand and its finger valleys, checks the capture's quality and
+// returns the canonical 128 x 128 ROI; its errors (palm.ErrNoHand,
+// palm.ErrTooBlurry, ...) are the failure reasons. An NIR vein frame (nir-vein) is cut
 // with the landmarks found on the NIR palm frame of the same capture (same
 // set, person, hand and sample), since a device takes both in one pose; a
-// vein frame without such a partner goes through the hand finder itself.
+// vein frame without such a partner goes through palm.FindROI itself.
 // Options.TruthROI instead places whole-image ROIs from ground-truth columns
 // (v1_x … v3_y, centre_x, centre_y, as palmid synth writes them), where the
 // manifest has them.
@@ -88,5 +90,7 @@
 //
 // Result renders as an aligned text table (Text) and, through its field
 // tags, as JSON. Run writes images only when Options.DebugDir is set: the
-// ROI of every acquired image, and failures.tsv naming every failure.
+// ROI of every acquired image (DIR/set/modality/path.png), palm.FindROI's
+// drawing of the contour, keypoints and ROI square of every whole image it
+// got that far with (…-contour.png), and failures.tsv naming every failure.
 package evalrun
