@@ -32,6 +32,11 @@ import (
 	"github.com/palmid/palmid/hal"
 )
 
+// firstFrame bounds the wait for a sensor's first frame: a synthetic render
+// or a camera's start-up may take seconds, more under the race detector on
+// a busy machine, and the checks that need a frame are about what follows.
+const firstFrame = 60 * time.Second
+
 // Opener opens a fresh sensor for one check.
 type Opener func() (hal.Sensor, error)
 
@@ -158,8 +163,8 @@ func testHalt(t *testing.T, s hal.Sensor) {
 	select {
 	case f := <-st.C:
 		st.Release(f)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no frame from stream")
+	case <-time.After(firstFrame):
+		t.Fatalf("no frame from stream in %v", firstFrame)
 	}
 	if err := s.Halt(); err != nil {
 		t.Fatalf("Halt: %v", err)

@@ -165,20 +165,21 @@ func TestRegistry(t *testing.T) {
 	}
 }
 
+// TestConformanceAttacks runs the suite on a device presenting a print
+// (vein camera) and a phone camera seeing a screen; TestAttackFrames covers
+// every attack.
 func TestConformanceAttacks(t *testing.T) {
-	for _, a := range synth.Attacks {
-		t.Run(a.String(), func(t *testing.T) {
-			o := small()
-			o.Attack = a
-			haltest.TestSensor(t, func() (hal.Sensor, error) {
-				d, err := synthetic.New(o)
-				if err != nil {
-					return nil, err
-				}
-				return d.Second, nil
-			})
+	t.Run("print", func(t *testing.T) {
+		o := small()
+		o.Attack = synth.Print
+		haltest.TestSensor(t, func() (hal.Sensor, error) {
+			d, err := synthetic.New(o)
+			if err != nil {
+				return nil, err
+			}
+			return d.Second, nil
 		})
-	}
+	})
 	t.Run("phone-screen", func(t *testing.T) {
 		o := small()
 		o.Attack = synth.Screen
