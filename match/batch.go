@@ -128,15 +128,9 @@ func (g *Gallery) SearchBatch(dst [][]Candidate, ms []*Matcher, opts *SearchOpti
 	tops := s.scan(g, ms, scan, kk, floor, dedupe)
 	for i, m := range ms {
 		best := &tops[i]
-		if mode == Int8Rerank || mode == BinaryRerank {
-			pre := best
+		if mode != scan {
 			best = &s.final
-			best.reset(k, floor32(o.Threshold), true)
-			p, d := m.probe.vec, g.dim
-			for _, h := range pre.h {
-				r := int(h.key)
-				best.push(dot(p, g.vecs[r*d:(r+1)*d]), g.owner[r])
-			}
+			g.rescore(best, m.probe, &tops[i], mode, k, o.Threshold)
 		}
 		for _, h := range best.sorted() {
 			score := float64(h.score)

@@ -81,7 +81,7 @@ func TestSearchBatch(t *testing.T) {
 		for i := range probes {
 			probes[i] = NewMatcher(mustTemplate(t, noisy(rng, vecs[rng.IntN(n)], 0.7)))
 		}
-		for _, mode := range []Mode{Exact, Int8, Binary, Int8Rerank, BinaryRerank} {
+		for _, mode := range []Mode{Exact, Int8, Binary, Int8Rerank, BinaryRerank, BinaryInt8Rerank} {
 			for _, o := range []SearchOptions{
 				{K: 1, Threshold: math.Inf(-1), Mode: mode},
 				{K: 5, Threshold: 0.05, Mode: mode},

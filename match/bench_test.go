@@ -135,7 +135,7 @@ func searchGallery(b *testing.B, n int, keep Keep) (*Gallery, *Matcher) {
 var benchModes = []struct {
 	name string
 	mode Mode
-}{{"float32", Exact}, {"int8", Int8}, {"binary", Binary}, {"int8-rerank", Int8Rerank}, {"binary-rerank", BinaryRerank}}
+}{{"float32", Exact}, {"int8", Int8}, {"binary", Binary}, {"int8-rerank", Int8Rerank}, {"binary-rerank", BinaryRerank}, {"binary-int8-rerank", BinaryInt8Rerank}}
 
 // benchSearch times top-1 searches of every mode the gallery keeps. The
 // ns/row metric is the time per query divided by the gallery's size.

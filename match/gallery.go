@@ -15,7 +15,7 @@ type Keep uint8
 const (
 	KeepFloat32 Keep = 1 << iota // for Exact and for reranking
 	KeepInt8                     // for Int8 and Int8Rerank
-	KeepBinary                   // for Binary and BinaryRerank
+	KeepBinary                   // for Binary, BinaryRerank and BinaryInt8Rerank
 	KeepAll     = KeepFloat32 | KeepInt8 | KeepBinary
 )
 
@@ -37,9 +37,15 @@ const (
 	// BinaryRerank scans the binary codes, then rescores the best
 	// SearchOptions.Rerank templates exactly; scores are cosines.
 	BinaryRerank
+	// BinaryInt8Rerank scans the binary codes, then rescores the best
+	// SearchOptions.Rerank templates from their int8 rows; scores are
+	// those of Int8. It is the two-stage search of galleries that keep no
+	// float32 rows (KeepInt8|KeepBinary: 292 bytes of rows a template at
+	// dimension 256).
+	BinaryInt8Rerank
 )
 
-var modeNames = [...]string{"Exact", "Int8", "Binary", "Int8Rerank", "BinaryRerank"}
+var modeNames = [...]string{"Exact", "Int8", "Binary", "Int8Rerank", "BinaryRerank", "BinaryInt8Rerank"}
 
 // String returns the mode's name, as in the constant's.
 func (m Mode) String() string {
@@ -61,6 +67,8 @@ func (m Mode) keep() Keep {
 		return KeepInt8 | KeepFloat32
 	case BinaryRerank:
 		return KeepBinary | KeepFloat32
+	case BinaryInt8Rerank:
+		return KeepBinary | KeepInt8
 	}
 	panic(fmt.Sprintf("match: unknown search mode %v", m))
 }
@@ -70,7 +78,7 @@ func (m Mode) scan() Mode {
 	switch m {
 	case Int8Rerank:
 		return Int8
-	case BinaryRerank:
+	case BinaryRerank, BinaryInt8Rerank:
 		return Binary
 	}
 	return m
@@ -88,8 +96,8 @@ type SearchOptions struct {
 	Threshold float64
 	// Mode selects the scan; the zero value is Exact.
 	Mode Mode
-	// Rerank is the number of templates that Int8Rerank and BinaryRerank
-	// rescore exactly. Zero or less means 10·K; values below K are raised
+	// Rerank is the number of templates that Int8Rerank, BinaryRerank and
+	// BinaryInt8Rerank rescore. Zero or less means 10·K; values below K are raised
 	// to K.
 	Rerank int
 }

@@ -58,7 +58,7 @@ func TestRerankRecall(t *testing.T) {
 			}
 			probes = 1000
 		}
-		modes := []Mode{Int8Rerank, BinaryRerank}
+		modes := []Mode{Int8Rerank, BinaryRerank, BinaryInt8Rerank}
 		agree := make([]int, len(modes))
 		planted, minCos := 0, 1.0
 		var dst []Candidate
@@ -74,7 +74,7 @@ func TestRerankRecall(t *testing.T) {
 			}
 			for i, mode := range modes {
 				dst = g.Search(dst, m, &SearchOptions{K: 1, Threshold: math.Inf(-1), Mode: mode})
-				if dst[0] == exact {
+				if dst[0].ID == exact.ID {
 					agree[i]++
 				}
 			}

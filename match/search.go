@@ -63,12 +63,7 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 		}
 		pre := s.scan(g, m.probe, mode.scan(), max(r, k), float32(math.Inf(-1)), false)
 		best = &s.final
-		best.reset(k, floor32(o.Threshold), true)
-		p, d := m.probe.vec, g.dim
-		for _, h := range pre.h {
-			r := int(h.key)
-			best.push(dot(p, g.vecs[r*d:(r+1)*d]), g.owner[r])
-		}
+		g.rescore(best, m.probe, pre, mode, k, o.Threshold)
 	}
 	for _, h := range best.sorted() {
 		score := float64(h.score)
@@ -78,6 +73,26 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 		dst = append(dst, Candidate{ID: g.ids[h.key].id, Score: score})
 	}
 	return dst
+}
+
+// rescore puts into best the top k identities of the rows in pre, scored
+// exactly (Int8Rerank, BinaryRerank) or from their int8 rows
+// (BinaryInt8Rerank), at or above threshold.
+func (g *Gallery) rescore(best *topk, p *Template, pre *topk, mode Mode, k int, threshold float64) {
+	best.reset(k, floor32(threshold), true)
+	d := g.dim
+	if mode == BinaryInt8Rerank {
+		q, step := p.q, p.qstep
+		for _, h := range pre.h {
+			r := int(h.key)
+			best.push(float32(dotInt8(q, g.q[r*d:(r+1)*d]))*(g.qstep[r]*step), g.owner[r])
+		}
+		return
+	}
+	for _, h := range pre.h {
+		r := int(h.key)
+		best.push(dot(p.vec, g.vecs[r*d:(r+1)*d]), g.owner[r])
+	}
 }
 
 // agreeFloor turns a threshold on 1 − Hamming/dim into the fewest agreeing

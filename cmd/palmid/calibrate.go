@@ -59,7 +59,8 @@ type calibIdent struct {
 func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("calibrate", "[--identities N] [--out DIR] [flags]", stderr)
 	seed := fs.Uint64("seed", calibSeed, "population seed")
-	n := fs.Int("identities", calibIdentities, "number of identities (N·(N−1) impostor pairs per table)")
+	n := fs.Int("identities", calibIdentities, "number of identities (N·(N−1) impostor pairs per device table)")
+	np := fs.Int("phone-identities", 0, "render phone photos for the first P identities only (0: all): the phone-to-device table gets N·P − P impostor pairs, at a quarter of the rendering cost per identity left out")
 	diff := fs.String("difficulty", "realistic", "nuisance level: easy, realistic or hard")
 	out := fs.String("out", "", "write the tables as JSON into this directory (such as match/calibration)")
 	cache := fs.String("cache", "", "feature cache directory (default: $TMPDIR/palmid-calibrate-<seed>-<difficulty>); reruns reuse it")
@@ -69,6 +70,9 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	if *n < 2 {
 		return fmt.Errorf("--identities must be at least 2")
+	}
+	if *np <= 0 || *np > *n {
+		*np = *n
 	}
 	d, err := synth.ParseDifficulty(*diff)
 	if err != nil {
@@ -87,15 +91,21 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	fmt.Fprintf(stderr, "palmid calibrate: %d identities, seed %d, %s, %d workers, cache %s\n", *n, *seed, d, nw, *cache)
 
-	ids, err := calibExtract(*seed, *n, d, nw, *cache, stderr)
+	ids, err := calibExtract(*seed, *n, *np, d, nw, *cache, stderr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "features ready after %.0fs\n", time.Since(start).Seconds())
 
 	tables := calibCompare(ids, nw, stderr)
-	pop := fmt.Sprintf("synth seed %d, identities 0 to %d, %s difficulty; ground-truth ROIs (synth.TruthROI, 128 x 128), because palmid cannot find the hand yet", *seed, *n-1, d)
-	cmdline := fmt.Sprintf("palmid calibrate --seed %d --identities %d --difficulty %s --out match/calibration", *seed, *n, d)
+	pop := fmt.Sprintf("synth seed %d, %s difficulty, device captures (samples 0 and 1) of identities 0 to %d", *seed, d, *n-1)
+	if *np < *n {
+		pop += fmt.Sprintf(", phone photos (sample 0) of identities 0 to %d", *np-1)
+	} else {
+		pop += ", phone photos (sample 0) of the same"
+	}
+	pop += "; ground-truth ROIs (synth.TruthROI, 128 x 128), because palmid cannot find the hand and cut the ROI yet"
+	cmdline := fmt.Sprintf("palmid calibrate --seed %d --identities %d --phone-identities %d --difficulty %s --out match/calibration", *seed, *n, *np, d)
 	for _, t := range tables {
 		c := t.table(pop, cmdline)
 		if err := c.Validate(); err != nil {
@@ -118,7 +128,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 
 // calibExtract renders and enrols identities [0, n), one chunk of
 // calibChunk identities at a time, reading chunks already in the cache.
-func calibExtract(seed uint64, n int, d synth.Difficulty, nw int, cache string, stderr io.Writer) ([]calibIdent, error) {
+func calibExtract(seed uint64, n, nPhone int, d synth.Difficulty, nw int, cache string, stderr io.Writer) ([]calibIdent, error) {
 	ids := make([]calibIdent, n)
 	chunks := (n + calibChunk - 1) / calibChunk
 	opts := &synth.Options{Difficulty: d}
@@ -139,7 +149,8 @@ func calibExtract(seed uint64, n int, d synth.Difficulty, nw int, cache string, 
 			}
 		} else {
 			parallel(calibChunk, nw, func(k int) {
-				feats[k] = calibRender(synth.NewIdentity(seed, c*calibChunk+k), opts)
+				i := c*calibChunk + k
+				feats[k] = calibRender(synth.NewIdentity(seed, i), i < nPhone, opts)
 			})
 			if err := writeGob(name, feats); err != nil {
 				return nil, err
@@ -152,8 +163,11 @@ func calibExtract(seed uint64, n int, d synth.Difficulty, nw int, cache string, 
 				firstErr = errors.Join(firstErr, err)
 				errMu.Unlock()
 			}
+			if lo+k >= nPhone {
+				id.phone = nil // rendered in a run with more phones: left out
+			}
 			ids[lo+k] = id
-			for i, miss := range []bool{id.phone == nil, id.nir0 == nil, id.nir1 == nil, id.vein0 == nil, id.vein1 == nil} {
+			for i, miss := range []bool{id.phone == nil && lo+k < nPhone, id.nir0 == nil, id.nir1 == nil, id.vein0 == nil, id.vein1 == nil} {
 				if miss {
 					failed[i].Add(1)
 				}
@@ -167,10 +181,10 @@ func calibExtract(seed uint64, n int, d synth.Difficulty, nw int, cache string, 
 	return ids, firstErr
 }
 
-// calibRender renders an identity's phone photo (sample 0) and two device
-// captures (samples 0 and 1) and extracts their templates from the
-// ground-truth ROIs.
-func calibRender(id *synth.Identity, opts *synth.Options) calibFeatures {
+// calibRender renders an identity's phone photo (sample 0, if phone is set)
+// and two device captures (samples 0 and 1) and extracts their templates
+// from the ground-truth ROIs.
+func calibRender(id *synth.Identity, phone bool, opts *synth.Options) calibFeatures {
 	var f calibFeatures
 	enrol := func(c *synth.Capture) [][]byte {
 		roi, err := c.TruthROI(128)
@@ -212,7 +226,9 @@ func calibRender(id *synth.Identity, opts *synth.Options) calibFeatures {
 		b, _ := t.MarshalBinary()
 		return b
 	}
-	f.Phone = enrol(id.Render(synth.Phone, 0, opts))
+	if phone {
+		f.Phone = enrol(id.Render(synth.Phone, 0, opts))
+	}
 	pa, ve := id.RenderDevice(0, opts)
 	f.NIR0, f.Vein0 = enrol(pa), veinT(ve)
 	pa, ve = id.RenderDevice(1, opts)
