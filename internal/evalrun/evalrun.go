@@ -59,6 +59,8 @@ type Result struct {
 	Workers int    `json:"workers"`
 	// Listed counts the manifest's entries in the selected sets.
 	Listed int `json:"listed"`
+	// SetsNotFound names the sets asked for that the manifest lacks.
+	SetsNotFound []string `json:"sets_not_found,omitempty"`
 	// Unreadable counts the listed files that could not be read or
 	// decoded, by reason; Files names them.
 	Unreadable Failures       `json:"unreadable"`
@@ -184,6 +186,15 @@ func Run(m *dataset.Manifest, opts *Options) (*Result, error) {
 			keep[s] = true
 		}
 		entries = m.Select(func(e dataset.Entry) bool { return keep[e.Set] })
+		seen := map[string]bool{}
+		for _, e := range entries {
+			seen[e.Set] = true
+		}
+		for _, s := range o.Sets {
+			if !seen[s] {
+				res.SetsNotFound = append(res.SetsNotFound, s)
+			}
+		}
 	}
 	res.Listed = len(entries)
 

@@ -263,6 +263,10 @@ func TestMethods(t *testing.T) {
 	if _, err := Run(m, &Options{Method: "bogus"}); err == nil {
 		t.Error("unknown method accepted")
 	}
+	r, err := Run(m, &Options{Sets: []string{"nosuchset"}})
+	if err != nil || len(r.Groups) != 0 || len(r.SetsNotFound) != 1 || !strings.Contains(r.Text(), "nosuchset") {
+		t.Errorf("unknown set: %v, %+v", err, r)
+	}
 }
 
 func TestDebugWritesOnlyWhenAsked(t *testing.T) {

@@ -223,18 +223,7 @@ func extractAll(m *dataset.Manifest, entries []dataset.Entry, o *Options) []*ite
 				var herr error
 				for k, i := range jobs[j] {
 					it := items[i]
-					var g *image.Gray
-					if k == 0 {
-						g, h, herr = acquire(m, it, o)
-					} else {
-						g = acquireWith(m, it, h, herr)
-					}
-					if g != nil {
-						extract(it, g, need)
-						if o.DebugDir != "" {
-							writeROI(o.DebugDir, it.e, g)
-						}
-					}
+					h, herr = process(m, it, k == 0, h, herr, need, o)
 					if o.Progress != nil {
 						n := int(done.Add(1))
 						pmu.Lock()
@@ -248,6 +237,42 @@ func extractAll(m *dataset.Manifest, entries []dataset.Entry, o *Options) []*ite
 	wg.Wait()
 	return items
 }
+
+// process acquires and extracts one item: first (a job's first item) finds
+// its own ROI, a later item (a vein frame) is cut with the first's hand h.
+// It returns the hand found by a first item. A panic in the library is
+// counted as the item's failure, not passed on: one bad image must not end
+// an evaluation.
+func process(m *dataset.Manifest, it *item, first bool, h hand, herr error, n need, o *Options) (hOut hand, errOut error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("%w: %v", errPanic, p)
+			if it.roiErr == nil {
+				it.roiErr = err
+			}
+			hOut, errOut = h, herr
+			if first {
+				hOut, errOut = nil, err
+			}
+		}
+	}()
+	var g *image.Gray
+	if first {
+		g, h, herr = acquire(m, it, o)
+	} else {
+		g = acquireWith(m, it, h, herr)
+	}
+	if g != nil {
+		extract(it, g, n)
+		if o.DebugDir != "" {
+			writeROI(o.DebugDir, it.e, g)
+		}
+	}
+	return h, herr
+}
+
+// errPanic is the failure of an image on which the library panicked.
+var errPanic = errors.New("internal error (panic)")
 
 // needs says which templates a method uses.
 type need struct{ codes, vein, ncc bool }

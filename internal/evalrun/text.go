@@ -18,6 +18,9 @@ var Targets = []float64{1e-2, 1e-3, 1e-4}
 func (r *Result) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "data %s, method %s, %d images listed, %d unreadable\n", r.Data, r.Method, r.Listed, r.Unreadable.Failures)
+	if len(r.SetsNotFound) > 0 {
+		fmt.Fprintf(&b, "sets not in the manifest: %s\n", strings.Join(r.SetsNotFound, ", "))
+	}
 	fmt.Fprintf(&b, "ROIs: %s\n", r.ROI)
 	if r.Fusion != "" {
 		fmt.Fprintf(&b, "fused: %s\n", r.Fusion)
