@@ -42,11 +42,12 @@ const (
 // calibFeatures are one identity's templates, as the cache stores them
 // (MarshalBinary forms); an empty field is a capture that failed.
 type calibFeatures struct {
-	Phone [][]byte // phone photo, sample 0: palm.EnrolCodes
-	NIR0  [][]byte // device NIR palm, sample 0: palm.EnrolCodes (enrolment)
-	NIR1  []byte   // device NIR palm, sample 1: palm.NewCode (probe)
-	Vein0 []byte   // device NIR vein, sample 0: vein.NewTemplate (enrolment)
-	Vein1 []byte   // device NIR vein, sample 1 (probe)
+	PhoneRendered bool     // whether Phone was rendered (it is empty for a failure too)
+	Phone         [][]byte // phone photo, sample 0: palm.EnrolCodes
+	NIR0          [][]byte // device NIR palm, sample 0: palm.EnrolCodes (enrolment)
+	NIR1          []byte   // device NIR palm, sample 1: palm.NewCode (probe)
+	Vein0         []byte   // device NIR vein, sample 0: vein.NewTemplate (enrolment)
+	Vein1         []byte   // device NIR vein, sample 1 (probe)
 }
 
 // calibIdent is one identity's templates, decoded; nil where a capture failed.
@@ -147,6 +148,18 @@ func calibExtract(seed uint64, n, nPhone int, d synth.Difficulty, nw int, cache 
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			if phoneMissing(feats, c*calibChunk, nPhone) {
+				// A chunk rendered without phone photos that this run wants.
+				parallel(calibChunk, nw, func(k int) {
+					if i := c*calibChunk + k; i < nPhone && !feats[k].PhoneRendered {
+						feats[k].Phone = calibPhone(synth.NewIdentity(seed, i), opts)
+						feats[k].PhoneRendered = true
+					}
+				})
+				if err := writeGob(name, feats); err != nil {
+					return nil, err
+				}
+			}
 		} else {
 			parallel(calibChunk, nw, func(k int) {
 				i := c*calibChunk + k
@@ -186,22 +199,6 @@ func calibExtract(seed uint64, n, nPhone int, d synth.Difficulty, nw int, cache 
 // from the ground-truth ROIs.
 func calibRender(id *synth.Identity, phone bool, opts *synth.Options) calibFeatures {
 	var f calibFeatures
-	enrol := func(c *synth.Capture) [][]byte {
-		roi, err := c.TruthROI(128)
-		if err != nil {
-			return nil
-		}
-		codes, err := palm.EnrolCodes(roi)
-		if err != nil {
-			return nil
-		}
-		var out [][]byte
-		for _, c := range codes {
-			b, _ := c.MarshalBinary()
-			out = append(out, b)
-		}
-		return out
-	}
 	probe := func(c *synth.Capture) []byte {
 		roi, err := c.TruthROI(128)
 		if err != nil {
@@ -227,13 +224,50 @@ func calibRender(id *synth.Identity, phone bool, opts *synth.Options) calibFeatu
 		return b
 	}
 	if phone {
-		f.Phone = enrol(id.Render(synth.Phone, 0, opts))
+		f.PhoneRendered = true
+		f.Phone = calibPhone(id, opts)
 	}
 	pa, ve := id.RenderDevice(0, opts)
-	f.NIR0, f.Vein0 = enrol(pa), veinT(ve)
+	f.NIR0, f.Vein0 = calibEnrol(pa), veinT(ve)
 	pa, ve = id.RenderDevice(1, opts)
 	f.NIR1, f.Vein1 = probe(pa), veinT(ve)
 	return f
+}
+
+// calibPhone renders an identity's phone photo (sample 0) and returns its
+// enrolment codes, nil if it fails.
+func calibPhone(id *synth.Identity, opts *synth.Options) [][]byte {
+	return calibEnrol(id.Render(synth.Phone, 0, opts))
+}
+
+// calibEnrol returns the palm.EnrolCodes of a capture's ground-truth ROI,
+// marshalled, or nil if it fails.
+func calibEnrol(c *synth.Capture) [][]byte {
+	roi, err := c.TruthROI(128)
+	if err != nil {
+		return nil
+	}
+	codes, err := palm.EnrolCodes(roi)
+	if err != nil {
+		return nil
+	}
+	var out [][]byte
+	for _, c := range codes {
+		b, _ := c.MarshalBinary()
+		out = append(out, b)
+	}
+	return out
+}
+
+// phoneMissing reports whether a cached chunk starting at identity lo lacks
+// phone photos of identities below nPhone.
+func phoneMissing(feats []calibFeatures, lo, nPhone int) bool {
+	for k := range feats {
+		if lo+k < nPhone && !feats[k].PhoneRendered {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *calibFeatures) decode() (calibIdent, error) {
