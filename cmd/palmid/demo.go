@@ -42,7 +42,7 @@ const (
 // demoMethod names the recognition the demo runs; roiFound or roiTruth
 // follows it.
 const (
-	demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by the mean of the two device scores; the raw-pixel NCC baseline runs beside for reference"
+	demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by vein.Fuse (impostor z-normalised weighted sum of the two device scores); the raw-pixel NCC baseline runs beside for reference"
 	roiFound   = "128x128 ROIs found by palmid (palm.FindROI: hand, finger valleys, quality checks) on the phone photo and on the NIR palm frame; the vein ROI is the palm frame's square cut from the vein frame of the same pose (palm.Hand.Cut)"
 	roiTruth   = "ground-truth-aligned 128x128 ROIs (--truth-roi: cut where synth's ground truth puts them, no hand finding)"
 )
@@ -62,7 +62,7 @@ var channels = []channel{
 	{"device NIR vein", "vein templates", 2},
 }
 
-const fusedName = "device palm code + vein (mean of the two scores)"
+const fusedName = "device palm code + vein (vein.Fuse)"
 
 // enrolled is one capture's templates, nil where acquisition failed.
 type enrolled struct {
@@ -221,7 +221,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 						add(&sc[nCh+c].gen, &sc[nCh+c].imp, same, ncc.Compare(ea.t[c].ncc, eb.t[c].ncc))
 					}
 					if ok[1] && ok[2] {
-						add(&sc[3].gen, &sc[3].imp, same, (v[1]+v[2])/2)
+						add(&sc[3].gen, &sc[3].imp, same, vein.Fuse(v[1], v[2]))
 					}
 				}
 				cmpNS.Add(int64(time.Since(t0)))
@@ -466,7 +466,7 @@ func usable(e *enrolled, c int) bool {
 
 func score(a, b *enrolled, c int) float64 {
 	if c == 3 {
-		return (compare(a.t[1], b.t[1]) + compare(a.t[2], b.t[2])) / 2
+		return vein.Fuse(compare(a.t[1], b.t[1]), compare(a.t[2], b.t[2]))
 	}
 	return compare(a.t[c], b.t[c])
 }

@@ -58,12 +58,16 @@
 //
 // # Fusion rule
 //
-// For fused, each matcher's scores are z-normalised over all the pairs
-// compared in the group, s' = (s - mean) / std, and the fused score is the
-// mean of the palm code's and the vein template's normalised scores. The
-// statistics use no labels: with more than a handful of identities nearly
-// all pairs are impostors, so this is close to impostor-centric
-// normalisation without peeking at the ground truth. A capture is fused when
+// For fused, the rule is vein.Fusion: each matcher's score is z-normalised,
+// s' = (s - mean) / std, and the fused score is their weighted sum with
+// vein.DefaultFusion.PalmWeight for the palm code. vein.DefaultFusion's means
+// and deviations were measured on synthetic ROIs with palm.Compare; palm
+// codes here are scored with palm.CompareBest and real sets differ in
+// range, so the means and deviations are taken instead over all the pairs
+// compared in the group. They use no labels: with more than a handful of
+// identities nearly all pairs are impostors, so this is close to the
+// impostor normalisation vein.Fusion asks for, without peeking at the
+// ground truth. A capture is fused when
 // both its palm code and its vein template exist; otherwise it is a failure
 // to acquire for fused. The palm code and the vein template come from:
 //

@@ -28,7 +28,7 @@ var Methods = []string{Auto, NCC, PalmCode, Vein, Fused}
 
 // FusionRule describes how fused scores are made (see the package
 // documentation).
-const FusionRule = "mean of the palm code and vein scores, each z-normalised over all pairs of its group (label-free)"
+const FusionRule = "vein.Fusion (weighted sum of z-normalised palm code and vein scores, weight of vein.DefaultFusion) with each score's mean and deviation taken over all pairs of its group (label-free)"
 
 // Options configure Run. The zero value evaluates every set with the auto
 // method on two workers.

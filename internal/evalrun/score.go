@@ -286,14 +286,17 @@ func scores(cache map[matrixKey]*matrix, kind string, us []unit, w int, progress
 	return m
 }
 
-// fuse combines a palm code and a vein matrix by the FusionRule.
+// fuse combines a palm code and a vein matrix by the FusionRule: vein's
+// Fusion with DefaultFusion's weight and the group's own label-free
+// statistics.
 func fuse(p, v *matrix) *matrix {
-	mp, sp := meanStd(p, v)
-	mv, sv := meanStd(v, p)
+	var fu vein.Fusion
+	fu.PalmMean, fu.PalmSD = meanStd(p, v)
+	fu.VeinMean, fu.VeinSD = meanStd(v, p)
+	fu.PalmWeight = vein.DefaultFusion.PalmWeight
 	f := &matrix{n: p.n, v: make([]float32, len(p.v))}
 	for i := range p.v {
-		a, b := float64(p.v[i]), float64(v.v[i])
-		f.v[i] = float32(((a-mp)/sp + (b-mv)/sv) / 2) // NaN stays NaN
+		f.v[i] = float32(fu.Score(float64(p.v[i]), float64(v.v[i]))) // NaN stays NaN
 	}
 	return f
 }
