@@ -17,8 +17,9 @@ import (
 // that it never panics, fails only with the package's errors, keeps its
 // maps in range, and that a template matches itself and survives a
 // MarshalBinary round trip. Huge images are rejected from their header, as
-// a caller should, before decoding. It seeds from testdata's golden PNGs and
-// a few synthetic edge cases.
+// a caller should, before decoding; inputs that do not decode are read as raw
+// pixels (see decodeOrRaw). It seeds from testdata's golden PNGs and a few
+// synthetic edge cases.
 func FuzzImageToTemplate(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.png"))
 	for _, name := range files {
@@ -39,12 +40,8 @@ func FuzzImageToTemplate(f *testing.F) {
 		f.Add(b.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-		if err != nil || cfg.Width > 1024 || cfg.Height > 1024 || cfg.Width*cfg.Height > 1<<18 {
-			return
-		}
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
+		img := decodeOrRaw(data)
+		if img == nil {
 			return
 		}
 		v, err := Extract(img)
@@ -85,6 +82,32 @@ func FuzzImageToTemplate(f *testing.F) {
 			t.Fatal("round trip changed the template")
 		}
 	})
+}
+
+// decodeOrRaw decodes data as an encoded image, rejecting huge ones from
+// their header. Data that is not an image (most mutations of one) is read
+// as raw grey pixels instead, so that the fuzzer reaches Extract: width
+// 1+data[0]%160, height 1+data[1]%160, the rest of data repeated over the
+// pixels. It returns nil for fewer than 3 bytes and for huge images.
+func decodeOrRaw(data []byte) image.Image {
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		if cfg.Width > 1024 || cfg.Height > 1024 || cfg.Width*cfg.Height > 1<<18 {
+			return nil
+		}
+		if img, _, err := image.Decode(bytes.NewReader(data)); err == nil {
+			return img
+		}
+	}
+	if len(data) < 3 {
+		return nil
+	}
+	w, h := 1+int(data[0])%160, 1+int(data[1])%160
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	px := data[2:]
+	for i := range g.Pix {
+		g.Pix[i] = px[i%len(px)]
+	}
+	return g
 }
 
 // stripes is a w x h grey image of dark diagonal lines on a mid-grey ground.
