@@ -54,3 +54,43 @@ func ExampleMatcher_Score() {
 	fmt.Printf("score %.2f, accepted at threshold 0.9: %v\n", score, score >= 0.9)
 	// Output: score 0.96, accepted at threshold 0.9: true
 }
+
+// Search for several probes at once: one pass over the gallery serves the
+// whole batch, and the results come back in the order of the probes.
+func ExampleGallery_SearchBatch() {
+	g := match.NewGallery(3, match.KeepAll)
+	for id, v := range map[string][]float32{"alice": {1, 0, 0}, "bob": {0, 1, 0}, "carol": {0, 0, 1}} {
+		t, _ := match.NewTemplate(v)
+		_ = g.Add(id, t)
+	}
+	var probes []*match.Matcher
+	for _, v := range [][]float32{{0.1, 0.9, 0.1}, {0.9, 0.2, 0}, {0, 0.3, 1}} {
+		t, _ := match.NewTemplate(v)
+		probes = append(probes, match.NewMatcher(t))
+	}
+	for i, cands := range g.SearchBatch(nil, probes, &match.SearchOptions{K: 1, Threshold: 0.5}) {
+		fmt.Printf("probe %d: %s %.3f\n", i, cands[0].ID, cands[0].Score)
+	}
+	// Output:
+	// probe 0: bob 0.988
+	// probe 1: alice 0.976
+	// probe 2: carol 0.958
+}
+
+// Choose a threshold by the false-match rate it stands for, from a
+// calibration table embedded with the package.
+func ExampleCalibration_ThresholdForFMR() {
+	cal, err := match.LoadCalibration(match.CalPalmNIR)
+	if err != nil {
+		panic(err)
+	}
+	t, err := cal.ThresholdForFMR(1e-2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(cal.Model, "version", cal.Version, "threshold in (0, 1):", t > 0 && t < 1)
+	fmt.Println("a score at the threshold stands for FMR <= 1e-2:", cal.FMRForScore(t) <= 1e-2)
+	// Output:
+	// palm.Code version 1 threshold in (0, 1): true
+	// a score at the threshold stands for FMR <= 1e-2: true
+}
