@@ -158,7 +158,7 @@ func (s *scene) newArtefact(a Attack, sample int, phone bool, tr *Truth) *artefa
 	r := newRNG(s.id.Seed, tagAttack, uint64(int64(s.id.Index)), s.id.texSeed, uint64(a), kind, uint64(sample))
 	ar := &artefact{}
 	res := s.n.scale
-	axis := tr.Orientation + math.Pi/2 // the hand's long axis, towards the wrist
+	axis := tr.Orientation + math.Pi // the hand's long axis, towards the wrist
 	switch a {
 	case Print:
 		ar.cutout = r.chance(0.3)
