@@ -35,7 +35,8 @@ func init() {
 // (palm used seeds 1 and 7, the demo 2026).
 const (
 	calibSeed       = 6
-	calibIdentities = 4600 // 21 million ordered impostor pairs
+	calibIdentities = 3300 // 10.9 million ordered impostor pairs
+	calibPhones     = 1600 // 10.6 million phone-device impostor comparisons
 	calibChunk      = 50   // identities per feature cache file
 )
 
@@ -53,7 +54,7 @@ type calibFeatures struct {
 // calibIdent is one identity's templates, decoded; nil where a capture failed.
 type calibIdent struct {
 	phone, nir0  []*palm.Code
-	nir1         *palm.Code
+	nir0c, nir1  *palm.Code // unrotated codes of the device samples (nir0c is nir0's middle code)
 	vein0, vein1 *vein.Template
 }
 
@@ -61,7 +62,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("calibrate", "[--identities N] [--out DIR] [flags]", stderr)
 	seed := fs.Uint64("seed", calibSeed, "population seed")
 	n := fs.Int("identities", calibIdentities, "number of identities (N·(N−1) impostor pairs per device table)")
-	np := fs.Int("phone-identities", 0, "render phone photos for the first P identities only (0: all): the phone-to-device table gets N·P − P impostor pairs, at a quarter of the rendering cost per identity left out")
+	np := fs.Int("phone-identities", calibPhones, "render phone photos for the first P identities only (0: all): the phone-to-device table gets 2·(N·P − P) impostor comparisons (two device probes each), and each identity left out costs a third as much to render")
 	diff := fs.String("difficulty", "realistic", "nuisance level: easy, realistic or hard")
 	out := fs.String("out", "", "write the tables as JSON into this directory (such as match/calibration)")
 	cache := fs.String("cache", "", "feature cache directory (default: $TMPDIR/palmid-calibrate-<seed>-<difficulty>); reruns reuse it")
@@ -290,6 +291,9 @@ func (f *calibFeatures) decode() (calibIdent, error) {
 	if id.nir0, err = codes(f.NIR0); err != nil {
 		return id, err
 	}
+	if len(id.nir0) == 3 { // EnrolCodes at -4, 0 and +4 degrees, none left out
+		id.nir0c = id.nir0[1]
+	}
 	if f.NIR1 != nil {
 		id.nir1 = new(palm.Code)
 		if err := id.nir1.UnmarshalBinary(f.NIR1); err != nil {
@@ -353,7 +357,7 @@ func newCalibTables() []*calibTable {
 		tabFusedNIR: {name: match.CalPalmVeinNIR, model: "palm.Code+vein.Template", version: pv + "+" + vv,
 			comparison: "mean of the palm-nir and vein-nir scores of the same two device captures"},
 		tabPhoneNIR: {name: match.CalPalmPhoneNIR, model: "palm.Code", version: pv,
-			comparison: "palm.CompareBest(device NIR palm code of sample 1, palm.EnrolCodes of the phone photo of sample 0): the enrolment check, match.VerifyEnrolment"},
+			comparison: "palm.CompareBest(device NIR palm code, palm.EnrolCodes of the phone photo of sample 0), with the unrotated codes of device samples 1 and 0 as two probes: the enrolment check, match.VerifyEnrolment"},
 	}
 }
 
@@ -397,8 +401,12 @@ func calibCompare(ids []calibIdent, nw int, stderr io.Writer) []*calibTable {
 					if palmOK && veinOK {
 						add(&ts[tabFusedNIR].gen, &ts[tabFusedNIR].imp, same, (ps+vs)/2)
 					}
-					if a.nir1 != nil && b.phone != nil {
-						add(&ts[tabPhoneNIR].gen, &ts[tabPhoneNIR].imp, same, palm.CompareBest(a.nir1, b.phone))
+					if b.phone != nil {
+						for _, probe := range []*palm.Code{a.nir1, a.nir0c} {
+							if probe != nil {
+								add(&ts[tabPhoneNIR].gen, &ts[tabPhoneNIR].imp, same, palm.CompareBest(probe, b.phone))
+							}
+						}
 					}
 				}
 				p.set(int(done.Add(1)))
