@@ -40,9 +40,27 @@
 //	import _ "github.com/palmid/palmid/hal/synthetic"
 //
 // The drivers are hal/synthetic (palms rendered by package synth, with
-// scripted faults) and hal/replay (folders of images, and recorded sessions
-// that replay exactly). hal/haltest is the conformance suite that every
-// driver's tests run.
+// scripted faults and presentation attacks), hal/replay (folders of images,
+// and recorded sessions that replay exactly) and hal/v4l2 (Linux cameras,
+// USB UVC NIR cameras among them, in pure Go). hal/haltest is the
+// conformance suite that every driver's tests run; V4L2's runs against
+// recorded ioctl exchanges played back through its system-call seam.
+//
+// # Trying a real camera
+//
+// With a UVC camera plugged into a Linux machine (the user in group video;
+// v4l2-ctl --list-devices, from v4l-utils, names the node):
+//
+//	go run ./hal/v4l2/v4l2smoketest -device /dev/video0 -all -frames 30 -record /tmp/cam.log -png /tmp/frame.png
+//	go run ./hal/v4l2/v4l2smoketest -device /dev/video0 -exposure 8ms -gain 4 -png /tmp/frame-8ms.png
+//	go run ./cmd/palmid capture --device v4l2:/dev/video0 --out /tmp/best.png
+//
+// The first lists the camera's modes, captures 30 frames in each, checks
+// sizes, sequence numbers and timestamps, writes the last frame and records
+// every system call to /tmp/cam.log, which v4l2test.NewPlayback replays as a
+// test (see hal/v4l2/nircam_test.go); the second sets manual exposure and
+// gain; the third captures through the registry as host programs do and
+// writes the best frame.
 //
 // # Errors
 //
