@@ -25,6 +25,7 @@ type found struct {
 // Thresholds of the hand model, in units of the palm's inscribed radius R.
 const (
 	narrowMax = 0.85 // a finger's width where it crosses the level circle
+	doubleMax = 1.5  // two fingers held together
 	thumbMax  = 1.15 // the thumb's
 	minScore  = 4.0  // a hypothesis scoring less is no hand
 )
@@ -42,13 +43,24 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	if wk.colour {
 		cb, cr = blur3(wk.cb, w, h), blur3(wk.cr, w, h)
 	}
-	var best *found
+	var edge []uint8
+	if wk.colour {
+		edge = edges(lum, cb, cr, w, h)
+	}
+	var best, closest *found
 	maxFingers := 0
 	bigBlob := false
-	try := func(m []uint8) {
-		for _, comp := range largest(m, w, h, 2, w*h/100) {
+	var seeds []seed
+	try := func(m, edge []uint8) {
+		for _, comp := range largest(m, edge, w, h, 2, w*h/100) {
 			bigBlob = true
-			f := wk.landmarks(comp)
+			f := wk.landmarks(comp.mask)
+			if wk.colour {
+				seeds = append(seeds, comp.seeds...)
+			}
+			if closest == nil || f.fingers > maxFingers {
+				closest = f
+			}
 			maxFingers = max(maxFingers, f.fingers)
 			if f.score >= minScore && (best == nil || f.score > best.score) {
 				best = f
@@ -56,16 +68,38 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		}
 	}
 	for _, m := range wk.candidates(lum, cb, cr) {
-		try(m)
+		try(m, edge)
 	}
-	if wk.colour && best != nil {
-		if m := refit(best.mask, lum, cb, cr, w, h); m != nil {
-			try(m)
+	if wk.colour {
+		// Chroma over luma does not change with shading: a shadow or the
+		// dark rim of the hand keeps it.
+		nb, nr := make([]float32, len(lum)), make([]float32, len(lum))
+		for i, y := range lum {
+			y = max(y*255, 12)
+			nb[i] = 100 * (cb[i] - 128) / y
+			nr[i] = 100 * (cr[i] - 128) / y
+		}
+		// chroma models fitted about the deepest points of what was found
+		if best != nil {
+			seeds = append(seeds[:0], seed{best.centre, best.r})
+		}
+		if len(seeds) > 4 {
+			seeds = seeds[:4]
+		}
+		for _, sd := range seeds {
+			if m := refit(sd, lum, nb, nr, w, h); m != nil {
+				try(m, nil)
+			}
 		}
 	}
 	if best == nil {
 		if sink != nil {
-			sink("contour", wk.overlay(nil))
+			var m []uint8
+			if closest != nil {
+				m = closest.mask
+				sink("mask", maskImage(m, w, h))
+			}
+			sink("contour", wk.overlay(nil, m))
 		}
 		switch {
 		case !bigBlob:
@@ -116,7 +150,7 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 		}
 		return m
 	}
-	lo, hi := percentile(lum, 0.01), percentile(lum, 0.99)
+	lo, hi := percentile(lum, 0.01, 1), percentile(lum, 0.99, 1)
 	t := otsu(lum, lo, hi)
 	if wk.colour {
 		m := make([]uint8, n)
@@ -126,7 +160,7 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 			}
 		}
 		out = append(out, m)
-		clo, chi := percentile(cr, 0.01), percentile(cr, 0.99)
+		clo, chi := percentile(cr, 0.01, 255), percentile(cr, 0.99, 255)
 		if chi-clo > 6 {
 			out = append(out, thr(cr, otsu(cr, clo, chi)))
 		}
@@ -134,20 +168,32 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 		return out
 	}
 	out = append(out, thr(lum, t))
-	bg := percentile(lum, 0.05)
+	bg := percentile(lum, 0.05, 1)
 	out = append(out, thr(lum, bg+0.6*(t-bg)), thr(lum, t+0.35*(hi-t)))
 	return out
 }
 
-// refit re-segments a colour image with a chroma model fitted to the palm
-// of a hand already found: pixels within a Mahalanobis distance of the
-// (Cb, Cr) mean of the silhouette's interior.
-func refit(mask []uint8, lum, cb, cr []float32, w, h int) []uint8 {
-	dt := make([]float32, len(mask))
-	r, _, _ := distTransform(mask, w, h, dt)
+// seed is a disc of a candidate silhouette a chroma model is fitted in.
+type seed struct {
+	c Point
+	r float64
+}
+
+// refit segments a colour image with a model of its chroma over luma (cb
+// and cr, scaled by 100) fitted to a disc of half the seed's radius: the
+// pixels within a Mahalanobis distance of the disc's mean.
+func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 	var n, sb, sr, sbb, srr, sbr float64
-	for i, d := range dt {
-		if d > 0.3*r && lum[i] > 0.04 {
+	rr := 0.5 * sd.r
+	x0, x1 := max(0, int(sd.c.X-rr)), min(w-1, int(sd.c.X+rr))
+	y0, y1 := max(0, int(sd.c.Y-rr)), min(h-1, int(sd.c.Y+rr))
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			dx, dy := float64(x)-sd.c.X, float64(y)-sd.c.Y
+			i := y*w + x
+			if dx*dx+dy*dy > rr*rr || lum[i] < 0.04 {
+				continue
+			}
 			b, c := float64(cb[i]), float64(cr[i])
 			n++
 			sb += b
@@ -157,35 +203,87 @@ func refit(mask []uint8, lum, cb, cr []float32, w, h int) []uint8 {
 			sbr += b * c
 		}
 	}
-	if n < 50 {
+	if n < 20 {
 		return nil
 	}
 	mb, mr := sb/n, sr/n
-	vb := sbb/n - mb*mb + 4 // floor: 2 levels of chroma noise
-	vr := srr/n - mr*mr + 4
+	vb := sbb/n - mb*mb + 1 // floor: about 1 level of chroma noise at mid grey
+	vr := srr/n - mr*mr + 1
 	cv := sbr/n - mb*mr
 	det := vb*vr - cv*cv
 	if !(det > 0) {
 		return nil
 	}
-	m := make([]uint8, len(mask))
+	m := make([]uint8, len(lum))
 	for i := range m {
 		db, dr := float64(cb[i])-mb, float64(cr[i])-mr
 		d2 := (vr*db*db - 2*cv*db*dr + vb*dr*dr) / det
-		if d2 < 12 && lum[i] > 0.03 {
+		if d2 < 16 && lum[i] > 0.03 {
 			m[i] = 1
 		}
 	}
 	return m
 }
 
-// largest cleans m (a 3 x 3 opening) and returns the masks of its k largest
-// components with at least minArea pixels, holes filled.
-func largest(m []uint8, w, h, k, minArea int) [][]uint8 {
+// edges marks the strong colour edges of a colour image: pixels whose
+// Sobel gradient of luma (in grey levels) plus chroma exceeds three times
+// the median.
+func edges(lum, cb, cr []float32, w, h int) []uint8 {
+	g := make([]float32, len(lum))
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			var s float32
+			for _, v := range [3][]float32{lum, cb, cr} {
+				k := float32(1)
+				if &v[0] == &lum[0] {
+					k = 255
+				}
+				gx := v[i-w+1] + 2*v[i+1] + v[i+w+1] - v[i-w-1] - 2*v[i-1] - v[i+w-1]
+				gy := v[i+w-1] + 2*v[i+w] + v[i+w+1] - v[i-w-1] - 2*v[i-w] - v[i-w+1]
+				s += k * float32(math.Sqrt(float64(gx*gx+gy*gy)))
+			}
+			g[i] = s
+		}
+	}
+	t := 3 * percentile(g, 0.5, 2000)
+	if t < 40 {
+		t = 40
+	}
+	e := make([]uint8, len(g))
+	for i, v := range g {
+		if v > t {
+			e[i] = 1
+		}
+	}
+	return e
+}
+
+// comp is a connected silhouette and the discs about its deepest points.
+type comp struct {
+	mask  []uint8
+	seeds []seed
+}
+
+// largest cleans m (a 3 x 3 opening) and returns its k largest components
+// with at least minArea pixels, holes filled. Where edge is not nil, the
+// components are those of m without the edge pixels, grown back by two
+// pixels within m, so that clutter of the hand's colour that touches it
+// along an edge is cut away.
+func largest(m, edge []uint8, w, h, k, minArea int) []comp {
 	morph(m, w, h, 1, true)
 	morph(m, w, h, 1, false)
+	cut := m
+	if edge != nil {
+		cut = make([]uint8, len(m))
+		for i, v := range m {
+			if v != 0 && edge[i] == 0 {
+				cut[i] = 1
+			}
+		}
+	}
 	lab := make([]int32, len(m))
-	areas := components(m, w, h, lab)
+	areas := components(cut, w, h, lab)
 	ids := make([]int, 0, len(areas))
 	for id := 1; id < len(areas); id++ {
 		if areas[id] >= minArea {
@@ -196,7 +294,8 @@ func largest(m []uint8, w, h, k, minArea int) [][]uint8 {
 	if len(ids) > k {
 		ids = ids[:k]
 	}
-	var out [][]uint8
+	var out []comp
+	dt := make([]float32, len(m))
 	for _, id := range ids {
 		c := make([]uint8, len(m))
 		for i, l := range lab {
@@ -204,8 +303,23 @@ func largest(m []uint8, w, h, k, minArea int) [][]uint8 {
 				c[i] = 1
 			}
 		}
+		if edge != nil {
+			for range 2 {
+				morph(c, w, h, 1, false)
+				for i := range c {
+					c[i] &= m[i]
+				}
+			}
+		}
 		fillHoles(c, w, h)
-		out = append(out, c)
+		cp := comp{mask: c}
+		if edge != nil {
+			r, _, _ := distTransform(c, w, h, dt)
+			for _, p := range centres(dt, w, h, r, 2) {
+				cp.seeds = append(cp.seeds, seed{Point{float64(p.x), float64(p.y)}, float64(dt[p.y*w+p.x])})
+			}
+		}
+		out = append(out, cp)
 	}
 	return out
 }
@@ -217,24 +331,81 @@ type protrusion struct {
 	tip    int // contour index of the farthest point
 	width  float64
 	border bool
+	merged int // 1 and 2: the halves of a protrusion split in two
 }
 
-// landmarks finds the finger valleys of the silhouette m.
+// landmarks finds the finger valleys of the silhouette m. The palm centre
+// is the deepest point of the silhouette, or, where clutter of the hand's
+// colour touches it, one of the next deepest: each of up to three centres
+// is tried.
 func (wk *work) landmarks(m []uint8) *found {
 	w, h := wk.w, wk.h
 	f := &found{mask: m}
 	dt := make([]float32, len(m))
-	r, cx, cy := distTransform(m, w, h, dt)
+	r, _, _ := distTransform(m, w, h, dt)
 	if r < 3 {
 		return f
 	}
-	f.r = float64(r)
-	f.centre = Point{float64(cx), float64(cy)}
 	c := trace(m, w, h, 8*(w+h))
 	if len(c) < 16 {
 		return f
 	}
 	f.contour = c
+	best := f.score
+	for _, ctr := range centres(dt, w, h, r, 3) {
+		g := &found{mask: m, contour: c, centre: Point{float64(ctr.x), float64(ctr.y)}, r: float64(dt[ctr.y*w+ctr.x])}
+		wk.fingers(g)
+		f.fingers = max(f.fingers, g.fingers)
+		if g.score > best || f.r == 0 {
+			fing := f.fingers
+			*f = *g
+			f.fingers = fing
+			best = g.score
+		}
+	}
+	return f
+}
+
+// centres returns up to k local maxima of the distance transform dt, each
+// at least 0.55 of the largest and outside the discs of 1.5 times the radius
+// around the ones before.
+func centres(dt []float32, w, h int, r float32, k int) []ipoint {
+	var out []ipoint
+	var rs []float32
+	for len(out) < k {
+		bi, bv := -1, float32(0.55)*r
+		for i, v := range dt {
+			if v < bv {
+				continue
+			}
+			x, y := i%w, i/w
+			ok := true
+			for j, p := range out {
+				dx, dy := float32(x-p.x), float32(y-p.y)
+				if dx*dx+dy*dy < 2.25*rs[j]*rs[j] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				bi, bv = i, v
+			}
+		}
+		if bi < 0 {
+			break
+		}
+		out = append(out, ipoint{bi % w, bi / w})
+		rs = append(rs, bv)
+	}
+	return out
+}
+
+// fingers finds the protrusions of f's contour about its centre and the
+// best assignment of four of them to the index, middle, ring and little
+// fingers.
+func (wk *work) fingers(f *found) {
+	w, h := wk.w, wk.h
+	c := f.contour
 	n := len(c)
 	R := f.r
 	// distance profile, smoothed over about R/6 pixels of contour
@@ -301,33 +472,103 @@ func (wk *work) landmarks(m []uint8) *found {
 			}
 		}
 		f.fingers = max(f.fingers, nf)
+		runs = splitDoubles(runs, R, ds, n)
 		if len(runs) < 4 {
 			continue
 		}
 		for i := range runs {
 			for _, rev := range [2]bool{false, true} {
 				s, ok := f.hypothesis(runs, i, rev, pt, n)
-				if ok && s.score > best {
+				if !ok {
+					continue
+				}
+				s.score = s.feat.score()
+				if wk.hypos != nil {
+					*wk.hypos = append(*wk.hypos, s)
+				}
+				if s.score > best {
 					best = s.score
-					f.valleys, f.tips, f.thumb, f.side, f.score = s.valleys, s.tips, s.thumb, s.side, s.score
-					f.open = [3]bool{true, true, true}
+					f.valleys, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.tips, s.thumb, s.side, s.score, s.open
 				}
 			}
 		}
 	}
-	return f
+}
+
+// splitDoubles replaces each protrusion about as wide as two fingers by two
+// halves, marked merged, for fingers held together.
+func splitDoubles(runs []protrusion, R float64, ds []float64, n int) []protrusion {
+	out := runs[:0:0]
+	for _, p := range runs {
+		if p.width < narrowMax*R || p.width > doubleMax*R || p.e-p.s < 6 {
+			out = append(out, p)
+			continue
+		}
+		mid := (p.s + p.e) / 2
+		a := protrusion{s: p.s, e: mid - 1, width: p.width / 2, border: p.border, merged: 1}
+		b := protrusion{s: mid + 1, e: p.e, width: p.width / 2, border: p.border, merged: 2}
+		for _, q := range []*protrusion{&a, &b} {
+			q.tip = q.s
+			for j := q.s; j <= q.e; j++ {
+				if ds[j%n] > ds[q.tip%n] {
+					q.tip = j
+				}
+			}
+		}
+		out = append(out, a, b)
+	}
+	return out
 }
 
 type hypo struct {
 	valleys [3]Point
 	tips    [4]Point
+	open    [3]bool
 	thumb   bool
 	side    Side
 	score   float64
+	feat    features
 }
 
-// hypothesis scores runs[i..i+3] (in contour order; reversed when rev) as
-// index, middle, ring and little fingers.
+// features describe how hand-like four protrusions taken as index, middle,
+// ring and little fingers are; score weighs them.
+type features struct {
+	spacing  float64 // ln of the ratio of the two valley spacings
+	dr       float64 // ln(D/R): valley distance over the palm radius
+	centre   float64 // distance of the palm centre from the valley line over D
+	depth    float64 // least depth of a valley below the fingertips beside it, in R
+	axis     float64 // least cosine between a finger and the palm axis
+	width    float64 // widest finger, in R
+	lift     float64 // closed-valley corrections, summed, in D
+	dirTip   float64 // index tip above the little tip, in R (+: this order)
+	dirThumb float64 // +1: a thumb beside the index, -1: beside the little finger
+	merged   int     // fingers taken from split protrusions
+	length   float64 // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
+}
+
+// score is a hypothesis' plausibility; about 10 for a clear hand.
+func (ft *features) score() float64 {
+	s := 10.0
+	s -= 4 * math.Abs(ft.spacing)
+	s -= 4 * math.Abs(ft.dr-math.Log(ratioDR))
+	s -= 3 * math.Abs(math.Log(math.Max(ft.centre, 0.05)/ratioCentre))
+	if ft.depth < 0.3 {
+		s -= 3 + 10*(0.3-ft.depth)
+	}
+	if ft.axis < 0.3 {
+		s -= 3 + 5*(0.3-ft.axis)
+	}
+	s -= 1 * ft.lift
+	if ft.length < 1.1 {
+		s -= 8 * (1.1 - ft.length)
+	}
+	s -= 0.7 * float64(ft.merged)
+	s += 0.7*clamp(ft.dirTip/0.3, -1.5, 1.5) + 1.5*ft.dirThumb
+	return s
+}
+
+// hypothesis takes runs[i..i+3] (in contour order; reversed when rev) as
+// index, middle, ring and little fingers and places the valleys.
 func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Point, n int) (hypo, bool) {
 	m := len(runs)
 	R := f.r
@@ -337,6 +578,9 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		if fr[k].width >= narrowMax*R {
 			return hypo{}, false
 		}
+	}
+	if fr[0].merged == 2 || fr[3].merged == 1 {
+		return hypo{}, false // half of a split protrusion without the other
 	}
 	// unwrap so that the four runs follow each other
 	for k := 1; k < 4; k++ {
@@ -356,19 +600,32 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	}
 	c := f.centre
 	var hy hypo
-	var base [4]Point
+	var ft features
 	var axis [4]Point
+	var ax Point // palm axis, towards the fingers
 	for k := range 4 {
 		hy.tips[k] = pt(fr[k].tip)
 		a, b := pt(fr[k].s), pt(fr[k].e)
-		base[k] = Point{(a.X + b.X) / 2, (a.Y + b.Y) / 2}
-		axis[k] = unit(Point{hy.tips[k].X - base[k].X, hy.tips[k].Y - base[k].Y})
+		base := Point{(a.X + b.X) / 2, (a.Y + b.Y) / 2}
+		axis[k] = unit(Point{hy.tips[k].X - base.X, hy.tips[k].Y - base.Y})
+		ax.X += axis[k].X
+		ax.Y += axis[k].Y
+		ft.width = math.Max(ft.width, fr[k].width/R)
+		if fr[k].merged != 0 {
+			ft.merged++
+		}
 	}
+	ax = unit(ax)
+	var us [3]Point
 	for k := range 3 {
 		a, b := fr[k], fr[k+1]
-		lo, hi := a.e+1, b.s-1
 		if a.s > b.s { // reversed order
-			lo, hi = b.e+1, a.s-1
+			a, b = b, a
+		}
+		lo, hi := a.e+1, b.s-1
+		split := a.merged == 1 && b.merged == 2
+		if split {
+			lo, hi = a.tip+1, b.tip-1
 		}
 		if hi < lo {
 			return hypo{}, false
@@ -383,57 +640,80 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		}
 		v := pt(bi)
 		hy.valleys[k] = Point{v.X + 0.5*u.X, v.Y + 0.5*u.Y}
+		hy.open[k] = !split
+		us[k] = u
 	}
-	V := hy.valleys
-	s1, s2 := dist(V[0], V[1]), dist(V[1], V[2])
+	V := &hy.valleys
 	D := dist(V[0], V[2])
+	if D < 2 {
+		return hypo{}, false
+	}
+	// A contour valley can only lie above the web (fingers held together
+	// hide it). Where a valley sits higher than the others imply, slide it
+	// down its bisector to where they put it.
+	h := func(p Point) float64 { return p.X*ax.X + p.Y*ax.Y }
+	lvl := math.MaxFloat64
+	for k := range 3 {
+		lvl = math.Min(lvl, h(V[k])-webOffset[k]*D)
+	}
+	for k := range 3 {
+		ex := h(V[k]) - webOffset[k]*D - lvl
+		if ex > closedTol*D || !hy.open[k] {
+			cs := us[k].X*ax.X + us[k].Y*ax.Y
+			if cs < 0.3 {
+				cs = 0.3
+			}
+			V[k] = Point{V[k].X - ex/cs*us[k].X, V[k].Y - ex/cs*us[k].Y}
+			hy.open[k] = false
+			ft.lift += ex / D
+		}
+	}
+	D = dist(V[0], V[2])
+	s1, s2 := dist(V[0], V[1]), dist(V[1], V[2])
 	if s1 < 1 || s2 < 1 || D < 2 {
 		return hypo{}, false
 	}
-	score := 10.0
-	score -= 3 * math.Abs(math.Log(s1/s2))
-	score -= 3 * math.Abs(math.Log(D/(R*ratioDR)))
-	// valleys lie well inside the circle of the fingertips
+	ft.spacing = math.Log(s1 / s2)
+	ft.dr = math.Log(D / R)
+	ft.depth = math.MaxFloat64
 	for k := range 3 {
 		dv := dist(V[k], c)
 		dt := math.Min(dist(hy.tips[k], c), dist(hy.tips[k+1], c))
-		if dt-dv < 0.3*R {
-			score -= 3
-		}
+		ft.depth = math.Min(ft.depth, (dt-dv)/R)
 	}
-	// the palm centre lies on the palm side of the valley line, at about
-	// ratioCentre D from it
 	mid := Point{(V[0].X + V[2].X) / 2, (V[0].Y + V[2].Y) / 2}
 	X := unit(Point{V[0].X - V[2].X, V[0].Y - V[2].Y})
-	hc := math.Abs((c.X-mid.X)*X.Y - (c.Y-mid.Y)*X.X)
-	score -= 2 * math.Abs(math.Log(math.Max(hc, 0.05*D)/(ratioCentre*D)))
-	// fingers point away from the palm
-	ax := unit(Point{V[1].X - c.X, V[1].Y - c.Y})
+	ft.centre = math.Abs((c.X-mid.X)*X.Y-(c.Y-mid.Y)*X.X) / D
+	ft.axis = 1
 	for k := range 4 {
-		if axis[k].X*ax.X+axis[k].Y*ax.Y < 0.2 {
-			score -= 2
+		ft.axis = math.Min(ft.axis, axis[k].X*ax.X+axis[k].Y*ax.Y)
+	}
+	var ls [4]float64
+	for k := range 4 {
+		if fr[k].border {
+			ls[k] = 1.5
+			continue
 		}
+		v := V[max(0, k-1)]
+		if k == 1 || k == 2 {
+			if dist(V[k], hy.tips[k]) < dist(v, hy.tips[k]) {
+				v = V[k]
+			}
+		}
+		ls[k] = dist(v, hy.tips[k]) / D
 	}
-	// which end is the index finger: the thumb beside it, the little
-	// finger's tip and valley lower than the index finger's
-	proj := func(p Point) float64 { return ((p.X-c.X)*ax.X + (p.Y-c.Y)*ax.Y) / R }
-	dir := clamp((proj(hy.tips[0])-proj(hy.tips[3]))/0.3, -1.5, 1.5)
-	dir += clamp((proj(V[0])-proj(V[2]))/0.1, -1, 1)
-	pi, ni := (i-1+m)%m, (i+4)%m
-	if rev {
-		pi, ni = ni, pi
+	sort.Float64s(ls[:])
+	ft.length = (ls[1] + ls[2]) / 2
+	if !fr[0].border && !fr[3].border {
+		ft.dirTip = (h(hy.tips[0]) - h(hy.tips[3])) / R
 	}
-	thumbish := func(p protrusion, j int) bool {
-		return m > 5 && p.width < thumbMax*R && !p.border
-	}
-	tp, tn := thumbish(prev, pi), thumbish(next, ni)
-	if tp && !tn {
-		dir += 1.5
+	thumbish := func(p protrusion) bool { return m > 5 && p.width < thumbMax*R && !p.border }
+	if tp, tn := thumbish(prev), thumbish(next); tp && !tn {
+		ft.dirThumb = 1
 		hy.thumb = true
 	} else if tn && !tp {
-		dir -= 1.5
+		ft.dirThumb = -1
 	}
-	score += 0.5 * dir
 	// the side follows from the order: for a right palm, valley line
 	// towards the thumb and the palm below it turn clockwise on screen
 	Y := Point{c.X - mid.X, c.Y - mid.Y}
@@ -442,9 +722,16 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	} else {
 		hy.side = Left
 	}
-	hy.score = score
+	hy.feat = ft
 	return hy, true
 }
+
+// webOffset is each valley's typical height above the middle–ring valley
+// along the palm axis, in units of D, and closedTol the excess over it at
+// which a valley counts as closed.
+var webOffset = [3]float64{-0.05, 0, -0.105}
+
+var closedTol = 0.25
 
 // Typical ratios of the valley distance D to the inscribed radius R, and of
 // the palm centre's distance from the valley line to D.

@@ -11,8 +11,8 @@ import (
 
 // Quality limits (see Quality).
 const (
-	focusNorm   = 0.9  // Focus of a typical in-focus palm ROI, before normalising
-	minFocus    = 0.25 // ErrTooBlurry below
+	focusNorm   = 0.4  // Focus of a typical in-focus palm ROI, before normalising
+	minFocus    = 0.12 // ErrTooBlurry below
 	darkLevel   = 0.10 // median palm grey level that scores Exposure 1
 	clipFrac    = 0.25 // fraction of clipped ROI pixels that scores Exposure 1
 	insideFrac  = 0.8  // fraction of the ROI on the visible hand that scores Inside 1
@@ -66,7 +66,7 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 	q.Focus = focus(hd.ROI) / focusNorm
 	if sink != nil {
 		sink("mask", maskImage(f.mask, wk.w, wk.h))
-		sink("contour", wk.overlay(hd))
+		sink("contour", wk.overlay(hd, f.mask))
 		sink("roi", hd.ROI)
 	}
 	short := float64(min(wk.fw, wk.fh))
@@ -111,7 +111,7 @@ func (wk *work) roiStats(mask []uint8, fr roi.Frame) (inside float64, med float3
 	if len(vals) == 0 {
 		return 0, 0, 0
 	}
-	return float64(len(vals)) / (g * g), percentile(vals, 0.5), clipped / float64(len(vals))
+	return float64(len(vals)) / (g * g), percentile(vals, 0.5, 1), clipped / float64(len(vals))
 }
 
 // palmWidth measures the silhouette across the palm just below the
@@ -174,13 +174,18 @@ func maskImage(m []uint8, w, h int) *image.Gray {
 }
 
 // overlay draws the working image with the hand's outline (green),
-// valleys (red), fingertips (blue), centre (yellow) and ROI square (cyan);
-// hd may be nil.
-func (wk *work) overlay(hd *Hand) *image.RGBA {
+// valleys (red), fingertips (blue), centre (yellow) and ROI square (cyan),
+// the silhouette mask tinted; hd and mask may be nil.
+func (wk *work) overlay(hd *Hand, mask []uint8) *image.RGBA {
 	out := image.NewRGBA(image.Rect(0, 0, wk.w, wk.h))
 	for i, v := range wk.lum {
 		g := uint8(math.Max(0, math.Min(255, float64(v)*255)))
-		out.Pix[4*i], out.Pix[4*i+1], out.Pix[4*i+2], out.Pix[4*i+3] = g, g, g, 255
+		r, b := g, g
+		if mask != nil && mask[i] != 0 {
+			r = uint8(min(255, int(g)/2+128))
+			b = g / 2
+		}
+		out.Pix[4*i], out.Pix[4*i+1], out.Pix[4*i+2], out.Pix[4*i+3] = r, g, b, 255
 	}
 	if hd == nil {
 		return out

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -25,7 +27,10 @@ const roiEvalSeed = 11
 type synthROIStats struct {
 	captures, failed, noTruth int
 	errs                      []float64 // valley errors, fraction of palm width
+	errOpen, errClosed        []float64
+	along                     [3][]float64 // signed error along the palm axis (+: towards the fingers), open valleys
 	sideWrong                 int
+	focus, exposure, inside   []float64
 	byErr                     map[string]int
 }
 
@@ -37,7 +42,14 @@ func (s *synthROIStats) String() string {
 		}
 		return s.errs[int(p*float64(len(s.errs)-1))]
 	}
-	return fmt.Sprintf("captures %d (truth ROI outside frame: %d), FTA %.2f%% (%d), valley error median %.2f%% p90 %.2f%% p99 %.2f%% of palm width, wrong side %d, errors %v",
+	qs := func(v []float64) string {
+		sort.Float64s(v)
+		if len(v) == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f/%.2f/%.2f", v[len(v)/100], v[len(v)/10], v[len(v)/2])
+	}
+	return fmt.Sprintf("quality p1/p10/p50: focus %s exposure %s inside %s; open valleys p1/p10/p50 %s closed %s along %s %s %s; ", qs(s.focus), qs(s.exposure), qs(s.inside), qs(s.errOpen), qs(s.errClosed), qs(s.along[0]), qs(s.along[1]), qs(s.along[2])) + fmt.Sprintf("captures %d (truth ROI outside frame: %d), FTA %.2f%% (%d), valley error median %.2f%% p90 %.2f%% p99 %.2f%% of palm width, wrong side %d, errors %v",
 		s.captures, s.noTruth, 100*float64(s.failed)/float64(s.captures), s.failed, 100*q(0.5), 100*q(0.9), 100*q(0.99), s.sideWrong, s.byErr)
 }
 
@@ -75,6 +87,11 @@ func measureSynth(t testing.TB, seed uint64, m synth.Modality, ids, samples int,
 					st.noTruth++
 				}
 				var worst float64
+				if hd != nil {
+					st.focus = append(st.focus, hd.Quality.Focus)
+					st.exposure = append(st.exposure, hd.Quality.Exposure)
+					st.inside = append(st.inside, hd.Quality.Inside)
+				}
 				if err != nil {
 					st.failed++
 					st.byErr[errName(err)]++
@@ -82,6 +99,13 @@ func measureSynth(t testing.TB, seed uint64, m synth.Modality, ids, samples int,
 					for k := range 3 {
 						e := math.Hypot(hd.Landmarks.Valleys[k].X-tr.Valleys[k].X, hd.Landmarks.Valleys[k].Y-tr.Valleys[k].Y) / pw
 						st.errs = append(st.errs, e)
+						if tr.ValleysOpen[k] {
+							st.errOpen = append(st.errOpen, e)
+							ax := [2]float64{math.Cos(tr.Orientation), math.Sin(tr.Orientation)}
+							st.along[k] = append(st.along[k], ((hd.Landmarks.Valleys[k].X-tr.Valleys[k].X)*ax[0]+(hd.Landmarks.Valleys[k].Y-tr.Valleys[k].Y)*ax[1])/pw)
+						} else {
+							st.errClosed = append(st.errClosed, e)
+						}
 						worst = math.Max(worst, e)
 					}
 					want := Right
@@ -93,7 +117,16 @@ func measureSynth(t testing.TB, seed uint64, m synth.Modality, ids, samples int,
 					}
 				}
 				if dump != "" && (err != nil || worst > 0.06) && sinkImg != nil {
-					name := fmt.Sprintf("%s/%d-%d-%d-%s-%.0f.png", dump, seed, i, smp, errName(err), 100*worst)
+					if rgba, ok := sinkImg.(*image.RGBA); ok {
+						sc := float64(rgba.Rect.Dx()) / float64(c.Image.Bounds().Dx())
+						for _, v := range tr.Valleys {
+							for d := -3; d <= 3; d++ {
+								rgba.Set(int((v.X+0.5)*sc)+d, int((v.Y+0.5)*sc), color.RGBA{255, 0, 255, 255})
+								rgba.Set(int((v.X+0.5)*sc), int((v.Y+0.5)*sc)+d, color.RGBA{255, 0, 255, 255})
+							}
+						}
+					}
+					name := fmt.Sprintf("%s/%v-%d-%d-%d-%s-%.0f.png", dump, m, seed, i, smp, errName(err), 100*worst)
 					if f, e := os.Create(name); e == nil {
 						png.Encode(f, sinkImg)
 						f.Close()
@@ -109,7 +142,7 @@ func measureSynth(t testing.TB, seed uint64, m synth.Modality, ids, samples int,
 func errName(err error) string {
 	for _, e := range []error{ErrNoHand, ErrFingersClosed, ErrTooBlurry, ErrTooDark, ErrTooBright, ErrPartialPalm, ErrTooNear, ErrTooFar, ErrImageTooSmall} {
 		if errors.Is(err, e) {
-			return e.Error()[6:]
+			return strings.ReplaceAll(e.Error()[6:], " ", "_")
 		}
 	}
 	if err == nil {
@@ -136,7 +169,14 @@ func TestSynthKeypoints(t *testing.T) {
 	if dump != "" {
 		os.MkdirAll(dump, 0o755)
 	}
-	for _, m := range []synth.Modality{synth.Phone, synth.NIRPalm} {
+	if v, err := strconv.ParseFloat(os.Getenv("DEVTOL"), 64); err == nil {
+		closedTol = v
+	}
+	mods := []synth.Modality{synth.Phone, synth.NIRPalm}
+	if v, err := strconv.Atoi(os.Getenv("PALMID_ROI_MOD")); err == nil {
+		mods = []synth.Modality{synth.Modality(v)}
+	}
+	for _, m := range mods {
 		st := measureSynth(t, seed, m, n, 2, synth.Realistic, filepath.Clean(dump))
 		t.Logf("seed %d %v realistic: %v", seed, m, st)
 	}

@@ -105,13 +105,12 @@ func morph(m []uint8, w, h, r int, erode bool) {
 	}
 	n := max(w, h)
 	line := make([]uint8, n+2*r)
-	res := make([]uint8, n)
-	pass := func(get func(i int) uint8, set func(i int, v uint8), n int) {
+	pass := func(n, start, step int) {
 		for i := range line[:n+2*r] {
 			line[i] = 0
 		}
-		for i := 0; i < n; i++ {
-			line[i+r] = get(i)
+		for i, o := 0, start; i < n; i, o = i+1, o+step {
+			line[i+r] = m[o]
 		}
 		cnt := 0
 		for i := 0; i < 2*r; i++ {
@@ -119,29 +118,25 @@ func morph(m []uint8, w, h, r int, erode bool) {
 				cnt++
 			}
 		}
-		for i := 0; i < n; i++ {
+		for i, o := 0, start; i < n; i, o = i+1, o+step {
 			if line[i+2*r] == want {
 				cnt++
 			}
 			if cnt > 0 {
-				res[i] = want
+				m[o] = want
 			} else {
-				res[i] = 1 - want
+				m[o] = 1 - want
 			}
 			if line[i] == want {
 				cnt--
 			}
 		}
-		for i := 0; i < n; i++ {
-			set(i, res[i])
-		}
 	}
 	for y := 0; y < h; y++ {
-		row := m[y*w : (y+1)*w]
-		pass(func(i int) uint8 { return row[i] }, func(i int, v uint8) { row[i] = v }, w)
+		pass(w, y*w, 1)
 	}
 	for x := 0; x < w; x++ {
-		pass(func(i int) uint8 { return m[i*w+x] }, func(i int, v uint8) { m[i*w+x] = v }, h)
+		pass(h, x, w)
 	}
 }
 

@@ -5,8 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"sort"
-)
+	)
 
 // workSide is the long side of the working image that hands are found in.
 const workSide = 320
@@ -20,6 +19,7 @@ type work struct {
 	lum    []float32
 	cb, cr []float32 // BT.601 chroma in [0, 255], nil for grey images
 	colour bool
+	hypos  *[]hypo // when set, every hypothesis tried is appended (for tests)
 }
 
 // newWork samples img down to at most side pixels on its long side (it
@@ -157,15 +157,32 @@ func (wk *work) toImage(x, y float64) Point {
 	return Point{(x+0.5)*wk.sx - 0.5, (y+0.5)*wk.sy - 0.5}
 }
 
-// percentile returns the p-quantile (0..1) of v (a copy is sorted).
-func percentile(v []float32, p float64) float32 {
+// percentile returns the p-quantile (0..1) of v, whose values lie in
+// [0, scale], to 1/1024 of scale.
+func percentile(v []float32, p float64, scale float32) float32 {
 	if len(v) == 0 {
 		return 0
 	}
-	c := append([]float32(nil), v...)
-	sort.Slice(c, func(i, j int) bool { return c[i] < c[j] })
-	i := int(p * float64(len(c)-1))
-	return c[i]
+	var hist [1024]int32
+	k := 1023 / scale
+	for _, x := range v {
+		i := int(x * k)
+		if i < 0 || x != x {
+			i = 0
+		} else if i > 1023 {
+			i = 1023
+		}
+		hist[i]++
+	}
+	t := int32(p * float64(len(v)-1))
+	var acc int32
+	for i, c := range hist {
+		acc += c
+		if acc > t {
+			return float32(i) / k
+		}
+	}
+	return scale
 }
 
 // exposureCheck rejects images with nothing but near-black or near-white
