@@ -5,7 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
-	)
+)
 
 // workSide is the long side of the working image that hands are found in.
 const workSide = 320
