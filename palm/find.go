@@ -27,7 +27,7 @@ const (
 	narrowMax = 0.85 // a finger's width where it crosses the level circle
 	doubleMax = 1.5  // two fingers held together
 	thumbMax  = 1.15 // the thumb's
-	minScore  = 4.0  // a hypothesis scoring less is no hand
+	minScore  = 5.5  // a hypothesis scoring less is no hand
 )
 
 // levels are the radii (in R) of the circles about the palm centre that
@@ -210,14 +210,20 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 	vb := sbb/n - mb*mb + 1 // floor: about 1 level of chroma noise at mid grey
 	vr := srr/n - mr*mr + 1
 	cv := sbr/n - mb*mr
-	det := vb*vr - cv*cv
-	if !(det > 0) {
+	if !(vb*vr-cv*cv > 0) {
 		return nil
 	}
 	m := make([]uint8, len(lum))
 	for i := range m {
+		// the ratios' noise grows as luma falls: about 1.5 levels of
+		// chroma over the luma
+		y := math.Max(float64(lum[i])*255, 12)
+		e := 150 / y
+		e *= e
+		a, c := vb+e, vr+e
+		det := a*c - cv*cv
 		db, dr := float64(cb[i])-mb, float64(cr[i])-mr
-		d2 := (vr*db*db - 2*cv*db*dr + vb*dr*dr) / det
+		d2 := (c*db*db - 2*cv*db*dr + a*dr*dr) / det
 		if d2 < 16 && lum[i] > 0.03 {
 			m[i] = 1
 		}
@@ -544,6 +550,7 @@ type features struct {
 	dirThumb float64 // +1: a thumb beside the index, -1: beside the little finger
 	merged   int     // fingers taken from split protrusions
 	length   float64 // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
+	vr       float64 // nearest over farthest valley distance from the palm centre
 }
 
 // score is a hypothesis' plausibility; about 10 for a clear hand.
@@ -551,12 +558,18 @@ func (ft *features) score() float64 {
 	s := 10.0
 	s -= 4 * math.Abs(ft.spacing)
 	s -= 4 * math.Abs(ft.dr-math.Log(ratioDR))
-	s -= 3 * math.Abs(math.Log(math.Max(ft.centre, 0.05)/ratioCentre))
+	s -= 5 * math.Abs(math.Log(math.Max(ft.centre, 0.05)/ratioCentre))
 	if ft.depth < 0.3 {
 		s -= 3 + 10*(0.3-ft.depth)
 	}
 	if ft.axis < 0.3 {
 		s -= 3 + 5*(0.3-ft.axis)
+	}
+	if ft.axis < 0.9 {
+		s -= 20 * (0.9 - ft.axis)
+	}
+	if ft.vr < 0.75 {
+		s -= 20 * (0.75 - ft.vr)
 	}
 	s -= 1 * ft.lift
 	if ft.length < 1.1 {
@@ -676,11 +689,14 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	ft.spacing = math.Log(s1 / s2)
 	ft.dr = math.Log(D / R)
 	ft.depth = math.MaxFloat64
+	vmin, vmax := math.MaxFloat64, 0.0
 	for k := range 3 {
 		dv := dist(V[k], c)
+		vmin, vmax = math.Min(vmin, dv), math.Max(vmax, dv)
 		dt := math.Min(dist(hy.tips[k], c), dist(hy.tips[k+1], c))
 		ft.depth = math.Min(ft.depth, (dt-dv)/R)
 	}
+	ft.vr = vmin / math.Max(vmax, 1e-9)
 	mid := Point{(V[0].X + V[2].X) / 2, (V[0].Y + V[2].Y) / 2}
 	X := unit(Point{V[0].X - V[2].X, V[0].Y - V[2].Y})
 	ft.centre = math.Abs((c.X-mid.X)*X.Y-(c.Y-mid.Y)*X.X) / D
@@ -736,8 +752,8 @@ var closedTol = 0.25
 // Typical ratios of the valley distance D to the inscribed radius R, and of
 // the palm centre's distance from the valley line to D.
 const (
-	ratioDR     = 1.0
-	ratioCentre = 0.8
+	ratioDR     = 1.06
+	ratioCentre = 0.95
 )
 
 func unit(p Point) Point {
