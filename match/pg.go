@@ -213,6 +213,9 @@ func (s *PGStore) count(ctx context.Context) (int, error) {
 // error, or when ctx ends; SyncedGallery calls it again after a pause.
 func (s *PGStore) Follow(ctx context.Context, ready func(ctx context.Context) error, changed func(id string) error) error {
 	cfg := s.pool.Config().ConnConfig.Copy()
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = make(map[string]string)
+	}
 	cfg.RuntimeParams["application_name"] = "palmid follow " + s.table
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
