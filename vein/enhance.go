@@ -310,6 +310,24 @@ func bilateral(m *fimg.Image) *fimg.Image {
 		for x := range Size {
 			c := m.Pix[y*Size+x]
 			var s, w float32
+			if x >= r && x < Size-r && y >= r && y < Size-r {
+				// Interior: no clamping.
+				for dy := -r; dy <= r; dy++ {
+					row := m.Pix[(y+dy)*Size+x-r : (y+dy)*Size+x+r+1]
+					wr := &ws[dy+r]
+					for k, p := range row {
+						d := p - c
+						if d < 0 {
+							d = -d
+						}
+						kk := wr[k] * rl[min(int(d*lutN), lutN-1)]
+						s += kk * p
+						w += kk
+					}
+				}
+				out.Pix[y*Size+x] = s / w
+				continue
+			}
 			for dy := -r; dy <= r; dy++ {
 				yy := min(max(y+dy, 0), Size-1)
 				row := m.Pix[yy*Size : yy*Size+Size]
