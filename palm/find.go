@@ -28,6 +28,7 @@ const (
 	doubleMax = 1.5  // two fingers held together
 	thumbMax  = 1.15 // the thumb's
 	minScore  = 5.5  // a hypothesis scoring less is no hand
+	goodScore = 9.0  // a hypothesis scoring more ends the search
 )
 
 // levels are the radii (in R) of the circles about the palm centre that
@@ -67,29 +68,47 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 			}
 		}
 	}
-	for _, m := range wk.candidates(lum, cb, cr) {
-		try(m, edge)
-	}
+	var nb, nr []float32
 	if wk.colour {
 		// Chroma over luma does not change with shading: a shadow or the
 		// dark rim of the hand keeps it.
-		nb, nr := make([]float32, len(lum)), make([]float32, len(lum))
+		nb, nr = make([]float32, len(lum)), make([]float32, len(lum))
 		for i, y := range lum {
 			y = max(y*255, 12)
 			nb[i] = 100 * (cb[i] - 128) / y
 			nr[i] = 100 * (cr[i] - 128) / y
 		}
-		// chroma models fitted about the deepest points of what was found
-		if best != nil {
-			seeds = append(seeds[:0], seed{best.centre, best.r})
-		}
-		if len(seeds) > 4 {
-			seeds = seeds[:4]
-		}
-		for _, sd := range seeds {
-			if m := refit(sd, lum, nb, nr, w, h); m != nil {
-				try(m, nil)
+	}
+	var used []seed
+	for _, m := range wk.candidates(lum, cb, cr) {
+		seeds = seeds[:0]
+		try(m, edge)
+		if wk.colour {
+			// a chroma model fitted about the palm found so far, or about
+			// the deepest point of this segmentation
+			sd := seeds
+			if best != nil {
+				sd = []seed{{best.centre, best.r}}
 			}
+			if len(sd) > 1 {
+				sd = sd[:1]
+			}
+			for _, q := range sd {
+				dup := false
+				for _, u := range used {
+					dup = dup || dist(u.c, q.c) < 0.3*q.r
+				}
+				if dup {
+					continue
+				}
+				used = append(used, q)
+				if m := refit(q, lum, nb, nr, w, h); m != nil {
+					try(m, nil)
+				}
+			}
+		}
+		if best != nil && best.score >= goodScore {
+			break
 		}
 	}
 	if best == nil {

@@ -96,47 +96,76 @@ func fillHoles(m []uint8, w, h int) {
 // morph applies a (2r+1) x (2r+1) square erosion (erode true) or dilation
 // to m in place; outside the image counts as background.
 func morph(m []uint8, w, h, r int, erode bool) {
-	if r <= 0 {
+	if r <= 0 || w == 0 || h == 0 {
 		return
 	}
 	want := uint8(1) // a window with any pixel equal to want gives want
 	if erode {
 		want = 0
 	}
-	n := max(w, h)
-	line := make([]uint8, n+2*r)
-	pass := func(n, start, step int) {
-		for i := range line[:n+2*r] {
-			line[i] = 0
-		}
-		for i, o := 0, start; i < n; i, o = i+1, o+step {
-			line[i+r] = m[o]
-		}
+	// rows
+	line := make([]uint8, w+2*r)
+	for y := 0; y < h; y++ {
+		row := m[y*w : (y+1)*w]
+		copy(line[r:], row)
 		cnt := 0
 		for i := 0; i < 2*r; i++ {
 			if line[i] == want {
 				cnt++
 			}
 		}
-		for i, o := 0, start; i < n; i, o = i+1, o+step {
-			if line[i+2*r] == want {
+		for x := range row {
+			if line[x+2*r] == want {
 				cnt++
 			}
 			if cnt > 0 {
-				m[o] = want
+				row[x] = want
 			} else {
-				m[o] = 1 - want
+				row[x] = 1 - want
 			}
-			if line[i] == want {
+			if line[x] == want {
 				cnt--
 			}
 		}
 	}
-	for y := 0; y < h; y++ {
-		pass(w, y*w, 1)
+	// columns, a row at a time: cnt[x] counts want in rows y-r..y+r
+	src := append([]uint8(nil), m...)
+	cnt := make([]int32, w)
+	at := func(y int) []uint8 {
+		if y < 0 || y >= h {
+			return nil
+		}
+		return src[y*w : (y+1)*w]
 	}
-	for x := 0; x < w; x++ {
-		pass(h, x, w)
+	add := func(row []uint8, d int32) {
+		if row == nil {
+			if want == 0 { // outside is background
+				for x := range cnt {
+					cnt[x] += d
+				}
+			}
+			return
+		}
+		for x, v := range row {
+			if v == want {
+				cnt[x] += d
+			}
+		}
+	}
+	for y := -r; y < r; y++ {
+		add(at(y), 1)
+	}
+	for y := 0; y < h; y++ {
+		add(at(y+r), 1)
+		out := m[y*w : (y+1)*w]
+		for x, c := range cnt {
+			if c > 0 {
+				out[x] = want
+			} else {
+				out[x] = 1 - want
+			}
+		}
+		add(at(y-r), -1)
 	}
 }
 
@@ -152,32 +181,32 @@ func distTransform(m []uint8, w, h int, dt []float32) (best float32, bx, by int)
 			d[i] = inf
 		}
 	}
-	at := func(x, y int) int32 {
-		if x < 0 || y < 0 || x >= w || y >= h {
-			return 0
-		}
-		return d[y*w+x]
-	}
+	// border pixels: outside counts as background
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			i := y*w + x
-			if d[i] == 0 {
-				continue
+			if x == 0 || y == 0 || x == w-1 || y == h-1 {
+				if d[y*w+x] != 0 {
+					d[y*w+x] = 3
+				}
 			}
-			v := d[i]
-			v = min(v, at(x-1, y)+3, at(x, y-1)+3, at(x-1, y-1)+4, at(x+1, y-1)+4)
-			d[i] = v
 		}
 	}
-	for y := h - 1; y >= 0; y-- {
-		for x := w - 1; x >= 0; x-- {
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
 			i := y*w + x
 			if d[i] == 0 {
 				continue
 			}
-			v := d[i]
-			v = min(v, at(x+1, y)+3, at(x, y+1)+3, at(x+1, y+1)+4, at(x-1, y+1)+4)
-			d[i] = v
+			d[i] = min(d[i], d[i-1]+3, d[i-w]+3, d[i-w-1]+4, d[i-w+1]+4)
+		}
+	}
+	for y := h - 2; y >= 1; y-- {
+		for x := w - 2; x >= 1; x-- {
+			i := y*w + x
+			if d[i] == 0 {
+				continue
+			}
+			d[i] = min(d[i], d[i+1]+3, d[i+w]+3, d[i+w+1]+4, d[i+w-1]+4)
 		}
 	}
 	var bi int32 = -1
