@@ -82,7 +82,13 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	var used []seed
 	for _, m := range wk.candidates(lum, cb, cr) {
 		seeds = seeds[:0]
-		try(m, edge)
+		// the segmentation as it is, then, where it gave no clear hand,
+		// cut along colour edges (clutter of skin colour touching the
+		// hand)
+		try(append([]uint8(nil), m...), nil)
+		if edge != nil && (best == nil || best.score < goodScore) {
+			try(m, edge)
+		}
 		if wk.colour {
 			// a chroma model fitted about the palm found so far, or about
 			// the deepest point of this segmentation
@@ -174,7 +180,7 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 	if wk.colour {
 		m := make([]uint8, n)
 		for i := range m {
-			if cr[i] >= 134 && cr[i] <= 190 && cb[i] >= 65 && cb[i] <= 132 && lum[i] > 0.05 && cr[i]-128 > 0.6*(128-cb[i])-8 {
+			if cr[i] >= 134 && cr[i] <= 190 && cb[i] >= 65 && cb[i] <= 132 && lum[i] > 0.12 && cr[i]-128 > 0.6*(128-cb[i])-8 {
 				m[i] = 1
 			}
 		}
