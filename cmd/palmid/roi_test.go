@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/palmid/palmid/synth"
+)
+
+func savePNG(t *testing.T, name string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+func TestROICommand(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "hand.png")
+	savePNG(t, in, synth.NewIdentity(1, 0).Render(synth.NIRPalm, 0, nil).Image)
+	dbg, roi := filepath.Join(dir, "debug.png"), filepath.Join(dir, "roi.png")
+	var out, errb bytes.Buffer
+	if code := run([]string{"roi", in, "--debug", dbg, "--out", roi}, &out, &errb); code != 0 {
+		t.Fatalf("roi exited %d: %s%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"valley", "quality", "ROI accepted"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, f := range []string{dbg, roi} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	// Nothing is written unless asked.
+	out.Reset()
+	if code := run([]string{"roi", in}, &out, &errb); code != 0 {
+		t.Fatalf("roi exited %d", code)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 3 {
+		t.Errorf("%d files in the folder, want 3", len(es))
+	}
+}
+
+func TestROICommandRejects(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "tiny.png")
+	savePNG(t, in, image.NewGray(image.Rect(0, 0, 1, 1)))
+	var out, errb bytes.Buffer
+	if code := run([]string{"roi", in}, &out, &errb); code != 1 {
+		t.Fatalf("roi on a 1x1 image exited %d, want 1", code)
+	}
+	if !strings.Contains(out.String(), "rejected: palm: image too small") {
+		t.Errorf("no rejection reason:\n%s", out.String())
+	}
+	for _, args := range [][]string{{"roi"}, {"roi", in, "extra"}, {"roi", filepath.Join(dir, "missing.png")}} {
+		out.Reset()
+		errb.Reset()
+		if code := run(args, &out, &errb); code == 0 {
+			t.Errorf("%q: exit 0, want an error", args)
+		}
+	}
+}
