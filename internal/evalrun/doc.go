@@ -75,12 +75,13 @@
 //     together in the NIR band;
 //   - the NIR palm frame and the NIR vein frame of the same capture
 //     (nir-palm and nir-vein entries with equal set, person, hand and sample);
-//   - two ROI sets that are two bands of the same captures: sets whose names
-//     differ in one dash-separated word (polyu-ms-green-roi,
-//     polyu-ms-nir-roi) and list exactly the same person/hand/sample keys,
-//     one of them NIR; the palm code is read from the other band (the
-//     visible one, where the print shows best) and the vein template from
-//     the NIR band. The pair is reported as one group named "A+B".
+//   - two ROI groups that are two bands of the same captures: one NIR and
+//     one not, of the same set or of sets whose names differ in one
+//     dash-separated word (polyu-ms-green-roi, polyu-ms-nir-roi), listing
+//     exactly the same person/hand/sample keys; the palm code is read from
+//     the other band (the visible one, where the print shows best) and the
+//     vein template from the NIR band. The pair is reported as one group
+//     named "A+B" (or A for one set), modality "visible-roi+nir-roi".
 //
 // # Failures
 //

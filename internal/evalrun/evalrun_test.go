@@ -19,8 +19,9 @@ import (
 
 // The synthetic folder: 4 palms x 3 captures in the three whole-image
 // modalities written by synth.WriteDataset, two ROI sets that are two bands
-// of the same captures (their truth ROIs, with sessions), a corrupt and a
-// missing file, and a set with a modality nobody knows.
+// of the same captures (their truth ROIs, with sessions), the same ROIs as
+// one set with two modalities, a corrupt and a missing file, and a set with
+// a modality nobody knows.
 const (
 	synthIDs     = 4
 	synthSamples = 3
@@ -83,6 +84,9 @@ func writeSynthFolder(dir string) error {
 					return err
 				}
 				m.Entries = append(m.Entries, dataset.Entry{Path: rel, Set: band.set, Modality: band.mod,
+					Person: fmt.Sprint(i), Hand: "R", Sample: sample})
+				// The same images as one set with two modalities.
+				m.Entries = append(m.Entries, dataset.Entry{Path: rel, Set: "ms-roi", Modality: band.mod,
 					Person: fmt.Sprint(i), Hand: "R", Sample: sample})
 			}
 		}
@@ -154,6 +158,7 @@ func TestSynthTruthROI(t *testing.T) {
 		{"bands-vis-roi", "visible-roi", PalmCode},
 		{"bands-nir-roi", "nir-roi", Vein},
 		{"bands-vis-roi+bands-nir-roi", "visible-roi+nir-roi", Fused},
+		{"ms-roi", "visible-roi+nir-roi", Fused},
 	} {
 		g := find(t, r, c.set, c.mod, c.method)
 		a := g.All

@@ -128,7 +128,7 @@ func bandPairs(groups map[groupKey][]*item) []*row {
 			if !isROI(a.modality) || !isROI(b.modality) || isNIR(a.modality) || !isNIR(b.modality) {
 				continue
 			}
-			if !oneWordApart(a.set, b.set) {
+			if a.set != b.set && !oneWordApart(a.set, b.set) {
 				continue
 			}
 			type pk struct{ person, hand, sample string }
@@ -151,8 +151,12 @@ func bandPairs(groups map[groupKey][]*item) []*row {
 			if len(us) != len(ga) {
 				continue
 			}
+			set := a.set
+			if b.set != a.set {
+				set += "+" + b.set
+			}
 			rows = append(rows, &row{
-				set: a.set + "+" + b.set, modality: a.modality + "+" + b.modality,
+				set: set, modality: a.modality + "+" + b.modality,
 				method: Fused, images: 2 * len(us), units: us,
 			})
 		}
