@@ -6,13 +6,14 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/palmid/palmid/internal/fimg"
 	"github.com/palmid/palmid/internal/roi"
 )
 
 // Quality limits (see Quality).
 const (
-	focusNorm   = 0.4  // Focus of a typical in-focus palm ROI, before normalising
-	minFocus    = 0.12 // ErrTooBlurry below
+	focusNorm   = 0.8  // Focus of a typical in-focus palm ROI, before normalising
+	minFocus    = 0.45 // ErrTooBlurry below
 	darkLevel   = 0.10 // median palm grey level that scores Exposure 1
 	clipFrac    = 0.25 // fraction of clipped ROI pixels that scores Exposure 1
 	insideFrac  = 0.8  // fraction of the ROI on the visible hand that scores Inside 1
@@ -63,7 +64,7 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 	inside, med, clipped := wk.roiStats(f.mask, fr)
 	q.Inside = inside / insideFrac
 	q.Exposure = math.Min(2, math.Min(float64(med)/darkLevel, clipFrac/math.Max(clipped, 1e-3)))
-	q.Focus = focus(hd.ROI) / focusNorm
+	q.Focus = focus(img, fr, size) / focusNorm
 	if sink != nil {
 		sink("mask", maskImage(f.mask, wk.w, wk.h))
 		sink("contour", wk.overlay(hd, f.mask))
@@ -140,29 +141,65 @@ func (wk *work) palmWidth(f *found, fr roi.Frame) float64 {
 	return span * hypot(X.X*wk.sx, X.Y*wk.sy)
 }
 
-// focus is the ROI's fine detail: the RMS of a 3 x 3 Laplacian over the
-// ROI's standard deviation plus a floor of 2 grey levels.
-func focus(g *image.Gray) float64 {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	if w < 3 || h < 3 {
+// focus measures the sharpness of the palm in the input image at its own
+// resolution, over the central square of half the ROI's side: the RMS of a
+// Laplacian of the image averaged k x k, k the ROI's pixel in source pixels
+// but at least 2, over that of the image averaged 2k x 2k (plus a floor of 1.5 grey levels, the Laplacian of rounding to 8 bits). Defocus and motion take the
+// fine scale first; brightness and contrast cancel, and averaging first
+// keeps sensor noise from passing for detail.
+func focus(img image.Image, fr roi.Frame, size int) float64 {
+	b := img.Bounds()
+	half := fr.Side / 4
+	r := image.Rect(int(fr.Centre.X-half), int(fr.Centre.Y-half), int(fr.Centre.X+half), int(fr.Centre.Y+half))
+	r = r.Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if r.Dx() < 16 || r.Dy() < 16 {
 		return 0
 	}
-	var sum, sum2, lap2 float64
+	// at most 256 x 256 source pixels, taken every step
+	step := max(1, (max(r.Dx(), r.Dy())+255)/256)
+	g := greyRect(img, r)
+	if step > 1 {
+		g = shrink(g, step)
+	}
+	// the fine scale is the ROI's pixel, at least two source pixels
+	k := max(2, int(fr.Side/float64(size)/float64(step)+0.5))
+	return lapRMS(shrink(g, k)) / (lapRMS(shrink(g, 2*k)) + 1.5/255)
+}
+
+// shrink averages m over k x k blocks.
+func shrink(m *fimg.Image, k int) *fimg.Image {
+	o := fimg.New(m.W/k, m.H/k)
+	inv := 1 / float32(k*k)
+	for y := 0; y < o.H; y++ {
+		for x := 0; x < o.W; x++ {
+			var s float32
+			for j := 0; j < k; j++ {
+				row := m.Pix[(y*k+j)*m.W+x*k:]
+				for i := 0; i < k; i++ {
+					s += row[i]
+				}
+			}
+			o.Pix[y*o.W+x] = s * inv
+		}
+	}
+	return o
+}
+
+func lapRMS(m *fimg.Image) float64 {
+	var s float64
 	n := 0
-	for y := 1; y < h-1; y++ {
-		for x := 1; x < w-1; x++ {
-			i := y*g.Stride + x
-			v := float64(g.Pix[i])
-			l := 4*v - float64(g.Pix[i-1]) - float64(g.Pix[i+1]) - float64(g.Pix[i-g.Stride]) - float64(g.Pix[i+g.Stride])
-			lap2 += l * l
-			sum += v
-			sum2 += v * v
+	for y := 1; y < m.H-1; y++ {
+		for x := 1; x < m.W-1; x++ {
+			i := y*m.W + x
+			l := float64(4*m.Pix[i] - m.Pix[i-1] - m.Pix[i+1] - m.Pix[i-m.W] - m.Pix[i+m.W])
+			s += l * l
 			n++
 		}
 	}
-	nf := float64(n)
-	sd := math.Sqrt(math.Max(0, sum2/nf-(sum/nf)*(sum/nf)))
-	return math.Sqrt(lap2/nf) / (sd + 2)
+	if n == 0 {
+		return 0
+	}
+	return math.Sqrt(s / float64(n))
 }
 
 func maskImage(m []uint8, w, h int) *image.Gray {
