@@ -141,18 +141,18 @@ func calibExtract(seed uint64, n, nPhone int, d synth.Difficulty, nw int, cache 
 	var errMu sync.Mutex
 	for c := range chunks {
 		lo, hi := c*calibChunk, min(n, (c+1)*calibChunk)
-		name := filepath.Join(cache, fmt.Sprintf("ids-%06d-%06d.gob", c*calibChunk, (c+1)*calibChunk))
-		feats := make([]calibFeatures, calibChunk)
+		name := filepath.Join(cache, fmt.Sprintf("ids-%06d-%06d.gob", lo, hi))
+		feats := make([]calibFeatures, hi-lo)
 		if f, err := os.Open(name); err == nil {
 			err = gob.NewDecoder(f).Decode(&feats)
 			f.Close()
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
-			if phoneMissing(feats, c*calibChunk, nPhone) {
+			if phoneMissing(feats, lo, nPhone) {
 				// A chunk rendered without phone photos that this run wants.
-				parallel(calibChunk, nw, func(k int) {
-					if i := c*calibChunk + k; i < nPhone && !feats[k].PhoneRendered {
+				parallel(hi-lo, nw, func(k int) {
+					if i := lo + k; i < nPhone && !feats[k].PhoneRendered {
 						feats[k].Phone = calibPhone(synth.NewIdentity(seed, i), opts)
 						feats[k].PhoneRendered = true
 					}
@@ -162,8 +162,8 @@ func calibExtract(seed uint64, n, nPhone int, d synth.Difficulty, nw int, cache 
 				}
 			}
 		} else {
-			parallel(calibChunk, nw, func(k int) {
-				i := c*calibChunk + k
+			parallel(hi-lo, nw, func(k int) {
+				i := lo + k
 				feats[k] = calibRender(synth.NewIdentity(seed, i), i < nPhone, opts)
 			})
 			if err := writeGob(name, feats); err != nil {
