@@ -193,15 +193,32 @@
 //
 // # Speed
 //
-// One core of a shared, busy 2-core machine (BenchmarkExtract,
-// BenchmarkCompare, BenchmarkReferenceDot256), which ran the plain Go 256-d
-// dot product at 1.09 to 1.16 µs against 172 ns on the project's reference
-// machine (about 6.5 times slower); scaled by that ratio:
+// One core of a shared 2-core machine under a load average of about 10
+// (go test -bench . -cpu 1 ./vein, medians of 3), which ran
+// BenchmarkReferenceDot256, the plain Go 256-d dot product, at 2.37 µs
+// against 172 ns on the project's reference machine (13.8 times slower);
+// scaled by that ratio:
 //
-//	operation                          measured   reference (scaled)   target
-//	Extract, 128 x 128 ROI             3.5 ms     0.54 ms              5 ms
-//	Compare (81 shifts)                15.4 µs    2.4 µs               20 µs
-//	Compare / dot256                   13.7       13.7
+//	operation                                measured   reference (scaled)   target
+//	Extract + Template, 128 x 128 ROI        7.5 ms     0.54 ms              5 ms
+//	FromDevice, 640 x 480 palm + vein frames 17.9 ms    1.3 ms               10 ms
+//	  of which palm.FindROI                  15.8 ms    1.1 ms
+//	Compare (81 shifts)                      33 µs      2.4 µs               20 µs
+//
+// The same run timed OpenCV 4.6 (python3-opencv, one thread) on the same
+// sizes (../shared/bench/cv_bench.py and a companion script with vein's
+// sizes); palmid time over OpenCV time:
+//
+//	stage (palmid benchmark)                     palmid     OpenCV     ratio
+//	CLAHE 4 x 4 tiles, 64 x 64 (StageCLAHE)      152 µs     76-88 µs   1.8
+//	bilateral 5 x 5, 64 x 64 (StageBilateral)    1.2 ms     388-402 µs 3.0
+//	two Gaussian blurs σ 6, 64 x 64 (FlatField)  1.6 ms     2 x 168 µs 4.8
+//	Gaussian blur σ 2, 640 x 480 f32 (Blur...)   10.6 ms    3.3-5.4 ms 2.0-3.2
+//
+// palmid's CLAHE works in float on the 64 x 64 working map, so a 128 x 128
+// ROI costs it less than OpenCV's CLAHE on the 128 x 128 ROI (217 µs); the
+// filters are plain Go loops against OpenCV's SIMD and miss the 1x goal by
+// 2 to 5 times. The Gaussian blur is internal/fimg's.
 //
 // # Testing
 //
