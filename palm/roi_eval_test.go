@@ -8,7 +8,6 @@ import (
 	"image/png"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -177,7 +176,7 @@ func TestSynthKeypoints(t *testing.T) {
 		mods = []synth.Modality{synth.Modality(v)}
 	}
 	for _, m := range mods {
-		st := measureSynth(t, seed, m, n, 2, synth.Realistic, filepath.Clean(dump))
+		st := measureSynth(t, seed, m, n, 2, synth.Realistic, dump)
 		t.Logf("seed %d %v realistic: %v", seed, m, st)
 	}
 }

@@ -168,4 +168,3 @@ func FuzzFindROI(f *testing.F) {
 		NewCode(hd.ROI) // may refuse a flat ROI, must not panic
 	})
 }
-
