@@ -21,7 +21,7 @@ import (
 )
 
 var (
-	synthIDs     = flag.Int("vein.synth-ids", 40, "identities of TestSynthAccuracy (20 in -short mode; 500 for the documented figures)")
+	synthIDs     = flag.Int("vein.synth-ids", 30, "identities of TestSynthAccuracy (20 in -short mode; 500 for the documented figures)")
 	synthSamples = flag.Int("vein.synth-samples", 3, "samples per identity of TestSynthAccuracy (5 for the documented figures)")
 	calibrate    = flag.Bool("vein.calibrate", false, "run TestFusionCalibration (renders 200 identities x 4 captures)")
 )
@@ -196,7 +196,7 @@ func TestRealAccuracy(t *testing.T) {
 // (synth seed 1, realistic difficulty) cut at their ground-truth ROIs, all
 // pairs, beside palm.Compare on the NIRPalm ROI of the same capture and
 // their fusion by Fuse. It logs EER and FNMR at FMR 1e-3 and 1e-4 with the
-// numbers of comparisons. The default 40 identities x 3 samples (20 x 3 in
+// numbers of comparisons. The default 30 identities x 3 samples (20 x 3 in
 // -short mode) keep "go test ./vein" quick; the documented figures are
 //
 //	go test -run SynthAccuracy -v -timeout 1h ./vein -vein.synth-ids=500 -vein.synth-samples=5

@@ -169,7 +169,7 @@
 //
 // 500 palms x 5 captures: 5000 genuine and 3118750 impostor comparisons
 // (go test -run SynthAccuracy -v -timeout 2h ./vein -vein.synth-ids=500
-// -vein.synth-samples=5; by default the test runs 40 x 3). Vein alone has a
+// -vein.synth-samples=5; by default the test runs 30 x 3). Vein alone has a
 // long tail of genuine pairs that fall apart at strict thresholds; fusion
 // lowers every figure. All three are far from the anchors of published NIR
 // palm-vein systems (EER around 0.1%) and commercial sensors (FAR 1e-7

@@ -13,7 +13,7 @@ import (
 	"github.com/palmid/palmid/synth"
 )
 
-var padN = flag.Int("vein.pad", 12, "captures per class (live and each attack) of TestLivenessAttacks; 200 for the documented figures")
+var padN = flag.Int("vein.pad", 8, "captures per class (live and each attack) of TestLivenessAttacks; 200 for the documented figures")
 
 // padSeed is the population of TestLivenessAttacks.
 const padSeed = 4
@@ -100,7 +100,7 @@ func quantiles(s []float64) string {
 // palms and of each presentation attack synth renders (synth seed 4,
 // realistic difficulty, sample 0 of identities 0..n-1, ground-truth ROIs):
 // the score distributions, and the APCER of each attack at the threshold
-// that gives BPCER 1% on the live palms. -vein.pad sets n (12 by default,
+// that gives BPCER 1% on the live palms. -vein.pad sets n (8 by default,
 // 200 for the documented figures).
 func TestLivenessAttacks(t *testing.T) {
 	n := *padN
