@@ -24,7 +24,8 @@
 // binary vein map, validity mask) for tools that draw what the algorithm saw;
 // Vessels.Template turns them into a template. "palmid vein ROI.png --debug
 // out.png" prints a ROI's template statistics and liveness and draws the
-// maps side by side.
+// maps side by side; with --frame (and --palm PALM.png) it takes whole
+// device frames.
 //
 // # Whole device frames
 //

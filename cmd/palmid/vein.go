@@ -12,13 +12,14 @@ import (
 
 	"github.com/palmid/palmid/internal/dataset"
 	"github.com/palmid/palmid/internal/fimg"
+	"github.com/palmid/palmid/palm"
 	"github.com/palmid/palmid/vein"
 )
 
 func init() {
 	register(command{
 		name:    "vein",
-		summary: "extract the veins of a NIR vein ROI: template statistics, liveness, optional debug image",
+		summary: "extract the veins of a NIR vein ROI or frame: template statistics, liveness, optional debug image",
 		run:     runVein,
 	})
 }
@@ -27,8 +28,10 @@ func init() {
 const veinPanel = 128
 
 func runVein(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("vein", "[--debug OUT.png] IMAGE", stderr)
+	fs := newFlags("vein", "[--debug OUT.png] [--frame] [--palm PALM] IMAGE", stderr)
 	debug := fs.String("debug", "", "write the ROI, the enhanced image, the vessel probability and the vein map with its skeleton side by side to this PNG (default: write no image)")
+	frame := fs.Bool("frame", false, "IMAGE is a whole NIR frame, not a ROI: find the hand on it (palm.FindROI) and cut its ROI")
+	palmFrame := fs.String("palm", "", "with --frame: find the hand on this NIR palm-surface frame of the same pose and cut the ROI from IMAGE, the vein frame")
 	// Flags may follow the image: parse around one positional argument.
 	var pos []string
 	for {
@@ -42,7 +45,7 @@ func runVein(args []string, stdout, stderr io.Writer) error {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "palmid vein: want exactly one IMAGE, a NIR vein ROI (PNG, JPEG, BMP, TIFF or PGM)")
+		fmt.Fprintln(stderr, "palmid vein: want exactly one IMAGE, a NIR vein ROI or, with --frame, a whole NIR frame (PNG, JPEG, BMP, TIFF or PGM)")
 		fs.Usage()
 		return errUsage
 	}
@@ -50,12 +53,35 @@ func runVein(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *palmFrame != "" && !*frame {
+		fmt.Fprintln(stderr, "palmid vein: --palm needs --frame")
+		return errUsage
+	}
+	if *frame {
+		src := img
+		if *palmFrame != "" {
+			if src, err = dataset.LoadImage(*palmFrame); err != nil {
+				return err
+			}
+		}
+		hand, err := palm.FindROI(src, nil)
+		if err != nil {
+			return fmt.Errorf("finding the hand: %w", err)
+		}
+		roi, err := hand.Cut(img)
+		if err != nil {
+			return err
+		}
+		c := hand.Corners
+		fmt.Fprintf(stdout, "hand       ROI corners (%.0f,%.0f) (%.0f,%.0f) (%.0f,%.0f) (%.0f,%.0f)\n", c[0].X, c[0].Y, c[1].X, c[1].Y, c[2].X, c[2].Y, c[3].X, c[3].Y)
+		img = roi
+	}
 	v, err := vein.Extract(img)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	b := img.Bounds()
-	fmt.Fprintf(stdout, "image      %s (%dx%d)\n", pos[0], b.Dx(), b.Dy())
+	fmt.Fprintf(stdout, "image      %s (ROI %dx%d)\n", pos[0], b.Dx(), b.Dy())
 	nValid, nVein := 0, 0
 	for i := range v.Mask {
 		if v.Mask[i] {

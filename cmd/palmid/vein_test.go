@@ -77,3 +77,27 @@ func TestVeinCommandErrors(t *testing.T) {
 
 // synthFlat is a black image: no palm, no texture.
 func synthFlat() *image.Gray { return image.NewGray(image.Rect(0, 0, 64, 64)) }
+
+func TestVeinCommandFrame(t *testing.T) {
+	dir := t.TempDir()
+	p, v := synth.NewIdentity(3, 1).RenderDevice(0, nil)
+	pf, vf := filepath.Join(dir, "palm.png"), filepath.Join(dir, "vein.png")
+	if err := writePNG(pf, p.Image); err != nil {
+		t.Fatal(err)
+	}
+	if err := writePNG(vf, v.Image); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"vein", "--frame", "--palm", pf, vf}, &out, &errb); code != 0 {
+		t.Fatalf("vein --frame exited %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"ROI corners", "ROI 128x128", "PAD score"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if code := run([]string{"vein", "--palm", pf, vf}, &out, &errb); code == 0 {
+		t.Error("--palm without --frame accepted")
+	}
+}
