@@ -9,7 +9,7 @@ import (
 
 // found is a hand candidate in working-image coordinates.
 type found struct {
-	mask    []uint8 // the hand's silhouette (holes filled)
+	comp    *comp   // the hand's silhouette (holes filled)
 	centre  Point   // palm centre
 	r       float64 // inscribed radius, pixels
 	contour []ipoint
@@ -55,7 +55,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	try := func(m, edge []uint8) {
 		for _, comp := range largest(m, edge, w, h, 2, w*h/100) {
 			bigBlob = true
-			f := wk.landmarks(comp.mask)
+			f := wk.landmarks(&comp)
 			if wk.colour {
 				seeds = append(seeds, comp.seeds...)
 			}
@@ -121,7 +121,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		if sink != nil {
 			var m []uint8
 			if closest != nil {
-				m = closest.mask
+				m = closest.comp.full(w, h)
 				sink("mask", maskImage(m, w, h))
 			}
 			sink("contour", wk.overlay(nil, m))
@@ -292,8 +292,10 @@ func edges(lum, cb, cr []float32, w, h int) []uint8 {
 
 // comp is a connected silhouette and the discs about its deepest points.
 type comp struct {
-	mask  []uint8
-	seeds []seed
+	mask   []uint8 // bw x bh, the component's bounding box with a margin
+	x0, y0 int     // the box's position in the working image
+	bw, bh int
+	seeds  []seed
 }
 
 // largest cleans m (a 3 x 3 opening) and returns its k largest components
@@ -325,34 +327,77 @@ func largest(m, edge []uint8, w, h, k, minArea int) []comp {
 	if len(ids) > k {
 		ids = ids[:k]
 	}
-	var out []comp
-	dt := make([]float32, len(m))
+	// bounding boxes
+	type box struct{ x0, y0, x1, y1 int }
+	boxes := make(map[int32]*box, len(ids))
 	for _, id := range ids {
-		c := make([]uint8, len(m))
-		for i, l := range lab {
-			if l == int32(id) {
-				c[i] = 1
+		boxes[int32(id)] = &box{w, h, -1, -1}
+	}
+	for i, l := range lab {
+		if b := boxes[l]; l != 0 && b != nil {
+			x, y := i%w, i/w
+			b.x0, b.y0 = min(b.x0, x), min(b.y0, y)
+			b.x1, b.y1 = max(b.x1, x), max(b.y1, y)
+		}
+	}
+	const margin = 3
+	var out []comp
+	for _, id := range ids {
+		b := boxes[int32(id)]
+		cp := comp{x0: max(0, b.x0-margin), y0: max(0, b.y0-margin)}
+		cp.bw = min(w, b.x1+margin+1) - cp.x0
+		cp.bh = min(h, b.y1+margin+1) - cp.y0
+		c := make([]uint8, cp.bw*cp.bh)
+		for y := 0; y < cp.bh; y++ {
+			row := lab[(cp.y0+y)*w+cp.x0:]
+			for x := range cp.bw {
+				if row[x] == int32(id) {
+					c[y*cp.bw+x] = 1
+				}
 			}
 		}
 		if edge != nil {
 			for range 2 {
-				morph(c, w, h, 1, false)
-				for i := range c {
-					c[i] &= m[i]
+				morph(c, cp.bw, cp.bh, 1, false)
+				for y := 0; y < cp.bh; y++ {
+					row := m[(cp.y0+y)*w+cp.x0:]
+					for x := range cp.bw {
+						c[y*cp.bw+x] &= row[x]
+					}
 				}
 			}
 		}
-		fillHoles(c, w, h)
-		cp := comp{mask: c}
+		cp.mask = c
+		cp.fill(w, h)
 		if edge != nil {
-			r, _, _ := distTransform(c, w, h, dt)
-			for _, p := range centres(dt, w, h, r, 2) {
-				cp.seeds = append(cp.seeds, seed{Point{float64(p.x), float64(p.y)}, float64(dt[p.y*w+p.x])})
+			dt := make([]float32, len(c))
+			r, _, _ := cp.distance(w, h, dt)
+			for _, p := range centres(dt, cp.bw, cp.bh, r, 2) {
+				cp.seeds = append(cp.seeds, seed{Point{float64(p.x + cp.x0), float64(p.y + cp.y0)}, float64(dt[p.y*cp.bw+p.x])})
 			}
 		}
 		out = append(out, cp)
 	}
 	return out
+}
+
+// fill fills the component's holes. The box has a background margin except
+// where it meets the image border, so this is fillHoles of the whole image.
+func (cp *comp) fill(w, h int) { fillHoles(cp.mask, cp.bw, cp.bh) }
+
+// distance is distTransform of the component; outside the box counts as
+// background, as does the outside of the image.
+func (cp *comp) distance(w, h int, dt []float32) (float32, int, int) {
+	return distTransform(cp.mask, cp.bw, cp.bh, dt)
+}
+
+// full returns the component's mask in the whole w x h working image.
+func (cp *comp) full(w, h int) []uint8 {
+	m := make([]uint8, w*h)
+	for y := 0; y < cp.bh; y++ {
+		copy(m[(cp.y0+y)*w+cp.x0:(cp.y0+y)*w+cp.x0+cp.bw], cp.mask[y*cp.bw:(y+1)*cp.bw])
+	}
+	return m
 }
 
 // protrusion is a stretch of the contour beyond a circle about the palm
@@ -369,9 +414,10 @@ type protrusion struct {
 // is the deepest point of the silhouette, or, where clutter of the hand's
 // colour touches it, one of the next deepest: each of up to three centres
 // is tried.
-func (wk *work) landmarks(m []uint8) *found {
-	w, h := wk.w, wk.h
-	f := &found{mask: m}
+func (wk *work) landmarks(cp *comp) *found {
+	w, h := cp.bw, cp.bh
+	m := cp.mask
+	f := &found{comp: cp}
 	dt := make([]float32, len(m))
 	r, _, _ := distTransform(m, w, h, dt)
 	if r < 3 {
@@ -381,10 +427,14 @@ func (wk *work) landmarks(m []uint8) *found {
 	if len(c) < 16 {
 		return f
 	}
+	for i := range c {
+		c[i].x += cp.x0
+		c[i].y += cp.y0
+	}
 	f.contour = c
 	best := f.score
 	for _, ctr := range centres(dt, w, h, r, 3) {
-		g := &found{mask: m, contour: c, centre: Point{float64(ctr.x), float64(ctr.y)}, r: float64(dt[ctr.y*w+ctr.x])}
+		g := &found{comp: cp, contour: c, centre: Point{float64(ctr.x + cp.x0), float64(ctr.y + cp.y0)}, r: float64(dt[ctr.y*w+ctr.x])}
 		wk.fingers(g)
 		f.fingers = max(f.fingers, g.fingers)
 		if g.score > best || f.r == 0 {

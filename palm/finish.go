@@ -61,13 +61,14 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 		}
 	}
 	q.Openness = float64(nOpen) / 3
-	inside, med, clipped := wk.roiStats(f.mask, fr)
+	mask := f.comp.full(wk.w, wk.h)
+	inside, med, clipped := wk.roiStats(mask, fr)
 	q.Inside = inside / insideFrac
 	q.Exposure = math.Min(2, math.Min(float64(med)/darkLevel, clipFrac/math.Max(clipped, 1e-3)))
 	q.Focus = focus(img, fr, size) / focusNorm
 	if sink != nil {
-		sink("mask", maskImage(f.mask, wk.w, wk.h))
-		sink("contour", wk.overlay(hd, f.mask))
+		sink("mask", maskImage(mask, wk.w, wk.h))
+		sink("contour", wk.overlay(hd, mask))
 		sink("roi", hd.ROI)
 	}
 	short := float64(min(wk.fw, wk.fh))
@@ -125,7 +126,9 @@ func (wk *work) palmWidth(f *found, fr roi.Frame) float64 {
 	o := Point{mid.X + 0.3*D*Y.X, mid.Y + 0.3*D*Y.Y}
 	in := func(p Point) bool {
 		x, y := int(math.Round(p.X)), int(math.Round(p.Y))
-		return x >= 0 && y >= 0 && x < wk.w && y < wk.h && f.mask[y*wk.w+x] != 0
+		c := f.comp
+		x, y = x-c.x0, y-c.y0
+		return x >= 0 && y >= 0 && x < c.bw && y < c.bh && c.mask[y*c.bw+x] != 0
 	}
 	span := 0.0
 	for _, s := range [2]float64{1, -1} {

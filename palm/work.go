@@ -88,6 +88,69 @@ func newWork(img image.Image, side int) *work {
 	}
 	wk.cb = make([]float32, n)
 	wk.cr = make([]float32, n)
+	if s, ok := img.(*image.YCbCr); ok {
+		wk.sampleYCbCr(s, xs, ys, k)
+	} else {
+		wk.sampleRGB(img, xs, ys, k)
+	}
+	wk.decideColour()
+	return wk
+}
+
+// sampleYCbCr fills lum, cb and cr from a YCbCr image (a decoded JPEG).
+func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
+	b := s.Rect
+	inv := 1 / float32(k*k)
+	// chroma offsets per sample column, by subsampling ratio
+	cx := func(x int) int {
+		switch s.SubsampleRatio {
+		case image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio410, image.YCbCrSubsampleRatio411:
+			if s.SubsampleRatio == image.YCbCrSubsampleRatio410 || s.SubsampleRatio == image.YCbCrSubsampleRatio411 {
+				return (b.Min.X+x)/4 - b.Min.X/4
+			}
+			return (b.Min.X+x)/2 - b.Min.X/2
+		}
+		return x
+	}
+	cy := func(y int) int {
+		switch s.SubsampleRatio {
+		case image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio410:
+			return (b.Min.Y+y)/2 - b.Min.Y/2
+		}
+		return y
+	}
+	cxs := make([]int, len(xs))
+	for i, x := range xs {
+		cxs[i] = cx(x)
+	}
+	for y := 0; y < wk.h; y++ {
+		for x := 0; x < wk.w; x++ {
+			var ly, lcb, lcr float32
+			for j := 0; j < k; j++ {
+				yy := ys[y*k+j]
+				yrow := s.Y[yy*s.YStride:]
+				crow := cy(yy) * s.CStride
+				for i := 0; i < k; i++ {
+					xi := x*k + i
+					ly += float32(yrow[xs[xi]])
+					co := crow + cxs[xi]
+					lcb += float32(s.Cb[co])
+					lcr += float32(s.Cr[co])
+				}
+			}
+			o := y*wk.w + x
+			wk.lum[o] = ly * inv / 255
+			wk.cb[o] = lcb * inv
+			wk.cr[o] = lcr * inv
+		}
+	}
+}
+
+// sampleRGB fills lum, cb and cr from any other colour image.
+func (wk *work) sampleRGB(img image.Image, xs, ys []int, k int) {
+	b := img.Bounds()
+	w, h := wk.w, wk.h
+	inv := 1 / float32(k*k)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			var ly, lcb, lcr float32
@@ -97,10 +160,6 @@ func newWork(img image.Image, side int) *work {
 					xx := xs[x*k+i]
 					var Y, Cb, Cr float32
 					switch s := img.(type) {
-					case *image.YCbCr:
-						Y = float32(s.Y[s.YOffset(b.Min.X+xx, b.Min.Y+yy)])
-						co := s.COffset(b.Min.X+xx, b.Min.Y+yy)
-						Cb, Cr = float32(s.Cb[co]), float32(s.Cr[co])
 					case *image.RGBA:
 						o := yy*s.Stride + 4*xx
 						Y, Cb, Cr = ycc(float32(s.Pix[o]), float32(s.Pix[o+1]), float32(s.Pix[o+2]))
@@ -122,6 +181,11 @@ func newWork(img image.Image, side int) *work {
 			wk.cr[o] = lcr * inv
 		}
 	}
+}
+
+// decideColour treats as grey a colour image whose chroma hardly varies.
+func (wk *work) decideColour() {
+	n := len(wk.cb)
 	// A colour image whose chroma hardly varies (a grey JPEG saved as
 	// colour, a tinted NIR frame) is handled as grey.
 	var sb, sr, sbb, srr float64
@@ -139,7 +203,6 @@ func newWork(img image.Image, side int) *work {
 	if !wk.colour {
 		wk.cb, wk.cr = nil, nil
 	}
-	return wk
 }
 
 // ycc converts 8-bit RGB to BT.601 full-range Y, Cb, Cr.
