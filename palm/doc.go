@@ -1,12 +1,128 @@
-// Package palm reads palmprints: it turns a palm region of interest (ROI)
-// into a compact binary orientation code and compares codes. It is
-// palmid's explainable baseline, and the cross-check for learned
-// embeddings.
+// Package palm finds the palm in an image and reads its palmprint: it
+// locates the hand and its finger valleys in a phone photo or a device's
+// NIR frame, cuts a rotation- and scale-normalised square region of
+// interest (ROI) from the palm centre, judges the capture's quality, and
+// turns the ROI into a compact binary orientation code that it compares
+// with others. The codes are palmid's explainable baseline and the
+// cross-check for learned embeddings.
 //
-// The input is a ROI: a square grey image of the palm centre in the
-// canonical orientation (see internal/roi), normally 128 x 128. Finding
-// the hand and cutting the ROI from a whole image are not part of the
-// package yet.
+// [FindROI] takes any image.Image and returns a [Hand]: [Landmarks], the
+// ROI and [Quality] scores, or a sentinel error that says what to change.
+// [NewCode] and [EnrolCodes] take a ROI: a square grey image of the palm
+// centre in the canonical orientation, normally 128 x 128.
+//
+//	hand, err := palm.FindROI(photo, nil)
+//	if errors.Is(err, palm.ErrFingersClosed) {
+//		// ask the person to spread their fingers
+//	}
+//	...
+//	code, err := palm.NewCode(hand.ROI)
+//	veinROI, err := hand.Cut(veinFrame) // same square, NIR vein frame of the same pose
+//
+// # Hand finding
+//
+// FindROI works on a copy of the image reduced to at most 320 pixels on its
+// long side, made by averaging 2 x 2 samples per working pixel (never more,
+// so a 100-megapixel image costs what a 1-megapixel one does; nothing is
+// converted at full size). It tries several segmentations, from the most
+// to the least specific, and keeps the silhouette that looks most like a
+// hand (next section):
+//
+//   - colour images: a broad skin-chroma box (Cb, Cr) on pixels that are not
+//     dark, Otsu's threshold on the red chroma Cr, and Otsu's threshold on
+//     brightness (a hand on a dark background); after each, a chroma model
+//     fitted to the palm found so far (or to the deepest point of the
+//     silhouette) segments again. That model uses chroma over luma, which a
+//     shadow, the dark rim of the hand or uneven light do not change, with a
+//     Mahalanobis distance whose noise term grows as luma falls, so it
+//     adapts to any skin tone and colour cast;
+//   - grey images (NIR frames, or colour images whose chroma hardly
+//     varies): Otsu's threshold on brightness and two levels either side of
+//     it (the lit hand is bright on a darker background).
+//
+// Each segmentation is opened (3 x 3), split into connected components,
+// and its two largest components have their holes filled. Where a
+// segmentation gives no clear hand, it is tried again with the strong
+// colour edges removed, so that clutter of skin colour touching the hand
+// comes away; the pieces are grown back by two pixels inside the
+// segmentation. The search stops at the first clear hand.
+//
+// # Landmarks
+//
+// The palm centre is the deepest point of the silhouette (a chamfer
+// distance transform), R its depth; where clutter joins the hand, the
+// next two deepest points well apart are tried too. The outline is traced
+// (Moore neighbours) and its distance from the centre, smoothed, is cut at
+// circles of 1.2 R to 2.1 R: every stretch beyond a circle is a
+// protrusion (finger, thumb, forearm, clutter). A protrusion about as wide
+// as two fingers is split in two (fingers held together). Every run of four
+// neighbouring protrusions, in either order, is a hypothesis for index,
+// middle, ring and little finger. The valley between two fingers is the
+// outline's lowest point between them along the bisector of their axes.
+// A hypothesis is scored on the shape of a hand: the two valley spacings
+// alike, the valley distance D about 1.06 R, the centre about 0.95 D below
+// the valley line, the valleys about equally far from the centre and well
+// below the fingertips, fingers parallel to the palm axis and at least
+// 1.1 D long; the order (which end is the index finger) from the thumb
+// seen beside the index finger and the little fingertip lying lower. The
+// best hypothesis gives [Landmarks]; the side (left or right) follows from
+// the order of the valleys about the palm, assuming the palm faces the
+// camera. A valley where the fingers touch is placed on the outline where
+// they part (a closed valley's web is hidden; Landmarks.Open tells which),
+// except between the halves of a split protrusion, where it is placed at the
+// height of the other valleys.
+//
+// # ROI
+//
+// The ROI is built from the index–middle valley a and the ring–little
+// valley b exactly as synth's ground truth builds it (internal/roi; a
+// perfect hand finder reproduces synth.Capture.TruthROI pixel for pixel):
+//
+//	     middle  ring
+//	index  |  |  |  little
+//	     \ |  |  | /
+//	      a ------- b      <- valley line, length D
+//	        .    .
+//	    +-----------+      <- square of side 1.05 D whose centre is
+//	    |           |         0.8 D below the valley midpoint
+//	    |   palm    |
+//	    |  centre   |
+//	    +-----------+
+//
+// Its x axis runs from the little-finger side to the index side and its y
+// axis into the palm, so a left hand comes out mirrored: every ROI is a
+// right palm seen from the palm side, fingers up. Each ROI pixel averages
+// an n x n grid of bilinear samples of the full-resolution image (n grows
+// with the reduction, up to 6), and only the pixels under the square are
+// converted. [Hand.Cut] cuts the same square from another frame of the
+// same pose, such as the device's NIR vein frame.
+//
+// # Quality and errors
+//
+// Every score in [Quality] is 1 or more for a usable capture:
+//
+//	score      measures                                        fails with
+//	Focus      fine over coarse Laplacian energy at the ROI's   ErrTooBlurry (below 0.45)
+//	           scale, in the source image
+//	Exposure   median palm grey level, clipped fraction         ErrTooDark, ErrTooBright
+//	Inside     ROI square on the visible hand and in frame      ErrPartialPalm
+//	Scale      source pixels per ROI pixel                      ErrTooFar (below 0.25);
+//	                                                            ErrTooNear: square wider than the frame
+//	Openness   valleys with a visible gap (informative)
+//
+// Before any of that, an image smaller than 32 pixels on a side gives
+// ErrImageTooSmall, one that is black or white all over ErrTooDark or
+// ErrTooBright, a flat or hand-less image ErrNoHand, and a hand whose
+// four fingers cannot be told apart ErrFingersClosed. Errors wrap the
+// sentinels with details (errors.Is); after a quality failure FindROI also
+// returns the Hand, for feedback. The optional Options.Sink receives the
+// silhouette ("mask"), the working image with outline, valleys, fingertips,
+// centre and ROI square drawn ("contour") and the ROI; the command palmid
+// roi IMAGE --debug out.png writes them side by side.
+//
+// # Measured hand finding
+//
+// MEASURED-KEYPOINTS
 //
 // # Use
 //
