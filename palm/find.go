@@ -44,10 +44,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	if wk.colour {
 		cb, cr = blur3(wk.cb, w, h), blur3(wk.cr, w, h)
 	}
-	var edge []uint8
-	if wk.colour {
-		edge = edges(lum, cb, cr, w, h)
-	}
+	var edge []uint8 // colour edges, computed when first needed
 	var best, closest *found
 	maxFingers := 0
 	bigBlob := false
@@ -86,7 +83,10 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		// cut along colour edges (clutter of skin colour touching the
 		// hand)
 		try(append([]uint8(nil), m...), nil)
-		if edge != nil && (best == nil || best.score < goodScore) {
+		if wk.colour && (best == nil || best.score < goodScore) {
+			if edge == nil {
+				edge = edges(lum, cb, cr, w, h)
+			}
 			try(m, edge)
 		}
 		if wk.colour {
