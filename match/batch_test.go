@@ -7,6 +7,18 @@ import (
 	"testing"
 )
 
+// TestDotF32 checks the single-probe float32 kernel, at lengths around its
+// block of 32, against the reference loop.
+func TestDotF32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(75, 76))
+	for _, n := range []int{1, 31, 32, 33, 64, 100, 256, 1024, 4099} {
+		a, b := randVec(rng, n), randVec(rng, n+5)[:n]
+		if got, want := dot(a, b), dotRef(a, b); math.Abs(float64(got-want)) > 1e-4 {
+			t.Errorf("n=%d: dot %v, reference %v", n, got, want)
+		}
+	}
+}
+
 // TestDotX4 checks the batch kernels against the reference loops, at
 // dimensions the assembly takes and others, with probes cut from a longer
 // slice so that reads past them would change the result.

@@ -227,7 +227,7 @@ func BenchmarkSearch10M(b *testing.B) {
 
 // BenchmarkReferenceScan times plain top-1 scans of 1M rows at d = 256, as
 // /work/shared/bench/scan.c does in C: vek32.Dot per float32 row (44 ms on
-// the reference machine), the plain int8 loop, and the plain OnesCount64
+// the reference machine), then Dot (the same through this package's checks), the plain int8 loop, and the plain OnesCount64
 // loop over 256-bit codes (1.97 ms there).
 func BenchmarkReferenceScan(b *testing.B) {
 	if testing.Short() {
@@ -241,6 +241,18 @@ func BenchmarkReferenceScan(b *testing.B) {
 			best, bi := float32(math.Inf(-1)), -1
 			for i := range n {
 				if s := vek32.Dot(p, rows[i*d:(i+1)*d]); s > best {
+					best, bi = s, i
+				}
+			}
+			sinkInt += bi
+		}
+	})
+	b.Run("float32-Dot", func(b *testing.B) {
+		rows, p := randVec(rng, n*d), randVec(rng, d)
+		for b.Loop() {
+			best, bi := float32(math.Inf(-1)), -1
+			for i := range n {
+				if s := Dot(p, rows[i*d:(i+1)*d]); s > best {
 					best, bi = s, i
 				}
 			}
