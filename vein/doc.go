@@ -36,9 +36,8 @@
 // wants the palmprint code for fusion runs the three steps itself (see
 // ExampleFromDevice): FindROI, Cut, NewTemplate, and palm.NewCode(hand.ROI).
 // FromDevice's templates are as good as FindROI's landmarks: on four synth
-// captures (seed 3) two matched their ground-truth ROI's template (0.76,
-// 0.81) and two did not (0.38, 0.39), where FindROI's ROI differs from the
-// ground truth's.
+// captures (seed 3) they scored 0.73 to 0.83 against the templates of the
+// ground-truth ROIs (TestFromDevice).
 //
 // # Enhancement
 //
@@ -197,13 +196,14 @@
 // One core of a shared 2-core machine under a load average of about 10
 // (go test -bench . -cpu 1 ./vein, medians of 3), which ran
 // BenchmarkReferenceDot256, the plain Go 256-d dot product, at 2.37 µs
-// against 172 ns on the project's reference machine (13.8 times slower);
-// scaled by that ratio:
+// against 172 ns on the project's reference machine (13.8 times slower;
+// 13.4 in the FromDevice run, after palm's FindROI changed); scaled by that
+// ratio:
 //
 //	operation                                measured   reference (scaled)   target
 //	Extract + Template, 128 x 128 ROI        7.5 ms     0.54 ms              5 ms
-//	FromDevice, 640 x 480 palm + vein frames 17.9 ms    1.3 ms               10 ms
-//	  of which palm.FindROI                  15.8 ms    1.1 ms
+//	FromDevice, 640 x 480 palm + vein frames 23.5 ms    1.8 ms               10 ms
+//	  of which palm.FindROI                  17.2 ms    1.3 ms
 //	Compare (81 shifts)                      33 µs      2.4 µs               20 µs
 //
 // The same run timed OpenCV 4.6 (python3-opencv, one thread) on the same
