@@ -10,6 +10,7 @@ import (
 // found is a hand candidate in working-image coordinates.
 type found struct {
 	comp    *comp   // the hand's silhouette (holes filled)
+	mass    Point   // centroid of the silhouette within 2.2 r of the centre, relative to it
 	centre  Point   // palm centre
 	r       float64 // inscribed radius, pixels
 	contour []ipoint
@@ -391,6 +392,29 @@ func (cp *comp) distance(w, h int, dt []float32) (float32, int, int) {
 	return distTransform(cp.mask, cp.bw, cp.bh, dt)
 }
 
+// centroid returns the centroid of the component's pixels within radius r
+// of c (box coordinates), relative to c.
+func (cp *comp) centroid(c ipoint, r float64) Point {
+	var sx, sy, n float64
+	r2 := r * r
+	for y := max(0, c.y-int(r)); y < min(cp.bh, c.y+int(r)+1); y++ {
+		dy := float64(y - c.y)
+		row := cp.mask[y*cp.bw:]
+		for x := max(0, c.x-int(r)); x < min(cp.bw, c.x+int(r)+1); x++ {
+			dx := float64(x - c.x)
+			if row[x] != 0 && dx*dx+dy*dy <= r2 {
+				sx += dx
+				sy += dy
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return Point{}
+	}
+	return Point{sx / n, sy / n}
+}
+
 // full returns the component's mask in the whole w x h working image.
 func (cp *comp) full(w, h int) []uint8 {
 	m := make([]uint8, w*h)
@@ -435,6 +459,7 @@ func (wk *work) landmarks(cp *comp) *found {
 	best := f.score
 	for _, ctr := range centres(dt, w, h, r, 3) {
 		g := &found{comp: cp, contour: c, centre: Point{float64(ctr.x + cp.x0), float64(ctr.y + cp.y0)}, r: float64(dt[ctr.y*w+ctr.x])}
+		g.mass = cp.centroid(ctr, 2.2*g.r)
 		wk.fingers(g)
 		f.fingers = max(f.fingers, g.fingers)
 		if g.score > best || f.r == 0 {
@@ -623,6 +648,7 @@ type features struct {
 	lift     float64 // closed-valley corrections, summed, in D
 	dirTip   float64 // index tip above the little tip, in R (+: this order)
 	dirThumb float64 // +1: a thumb beside the index, -1: beside the little finger
+	dirMass  float64 // the silhouette's centroid about the palm centre towards the index side, in R
 	merged   int     // fingers taken from split protrusions
 	length   float64 // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
 	vr       float64 // nearest over farthest valley distance from the palm centre
@@ -651,7 +677,7 @@ func (ft *features) score() float64 {
 		s -= 8 * (1.1 - ft.length)
 	}
 	s -= 0.7 * float64(ft.merged)
-	s += 0.7*clamp(ft.dirTip/0.3, -1.5, 1.5) + 1.5*ft.dirThumb
+	s += 0.7*clamp(ft.dirTip/0.3, -1.5, 1.5) + 1.5*ft.dirThumb + clamp(ft.dirMass/0.08, -1.5, 1.5)
 	return s
 }
 
@@ -772,6 +798,10 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		ft.depth = math.Min(ft.depth, (dt-dv)/R)
 	}
 	ft.vr = vmin / math.Max(vmax, 1e-9)
+	// the thumb and the larger index finger pull the silhouette's mass to
+	// the index side
+	xi := unit(Point{V[0].X - V[2].X, V[0].Y - V[2].Y})
+	ft.dirMass = (f.mass.X*xi.X + f.mass.Y*xi.Y) / R
 	mid := Point{(V[0].X + V[2].X) / 2, (V[0].Y + V[2].Y) / 2}
 	X := unit(Point{V[0].X - V[2].X, V[0].Y - V[2].Y})
 	ft.centre = math.Abs((c.X-mid.X)*X.Y-(c.Y-mid.Y)*X.X) / D
