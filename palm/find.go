@@ -584,7 +584,7 @@ func (wk *work) fingers(f *found) {
 		}
 		for i := range runs {
 			for _, rev := range [2]bool{false, true} {
-				s, ok := f.hypothesis(runs, i, rev, pt, n)
+				s, ok := f.hypothesis(runs, i, rev, pt, n, func(j int) bool { return onBorder(c[((j%n)+n)%n]) })
 				if !ok {
 					continue
 				}
@@ -682,8 +682,9 @@ func (ft *features) score() float64 {
 }
 
 // hypothesis takes runs[i..i+3] (in contour order; reversed when rev) as
-// index, middle, ring and little fingers and places the valleys.
-func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Point, n int) (hypo, bool) {
+// index, middle, ring and little fingers and places the valleys; border
+// tells which contour points lie on the frame's edge.
+func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Point, n int, border func(int) bool) (hypo, bool) {
 	m := len(runs)
 	R := f.r
 	var fr [4]protrusion
@@ -731,6 +732,7 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	}
 	ax = unit(ax)
 	var us [3]Point
+	var slit [3]bool // the gap above the valley is narrow: the fingers may touch below
 	for k := range 3 {
 		a, b := fr[k], fr[k+1]
 		if a.s > b.s { // reversed order
@@ -752,8 +754,13 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 				bi, bv = j, v
 			}
 		}
+		if border(bi) {
+			return hypo{}, false // the frame's edge, not a valley
+		}
 		v := pt(bi)
 		hy.valleys[k] = Point{v.X + 0.5*u.X, v.Y + 0.5*u.Y}
+		arc := max(2, int(R/3))
+		slit[k] = dist(pt(bi-arc), pt(bi+arc)) < slitWidth*R
 		hy.open[k] = !split
 		us[k] = u
 	}
@@ -772,12 +779,13 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	}
 	for k := range 3 {
 		ex := h(V[k]) - webOffset[k]*D - lvl
-		if ex > closedTol*D || !hy.open[k] {
+		if (ex > closedTol*D && slit[k]) || !hy.open[k] {
 			cs := us[k].X*ax.X + us[k].Y*ax.Y
 			if cs < 0.3 {
 				cs = 0.3
 			}
-			V[k] = Point{V[k].X - ex/cs*us[k].X, V[k].Y - ex/cs*us[k].Y}
+			mv := math.Min(ex, maxLift*D) / cs
+			V[k] = Point{V[k].X - mv*us[k].X, V[k].Y - mv*us[k].Y}
 			hy.open[k] = false
 			ft.lift += ex / D
 		}
@@ -853,6 +861,13 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 var webOffset = [3]float64{-0.05, 0, -0.105}
 
 var closedTol = 0.25
+
+// slitWidth is the width, in R, below which the gap a third of R along the
+// outline either side of a valley counts as narrow.
+const slitWidth = 0.3
+
+// maxLift bounds the slide of a closed valley, in D.
+const maxLift = 0.4
 
 // Typical ratios of the valley distance D to the inscribed radius R, and of
 // the palm centre's distance from the valley line to D.
