@@ -97,13 +97,16 @@ type Landmarks struct {
 // capture; FindROI rejects a capture whose score falls below the limit
 // given with the field.
 type Quality struct {
-	// Focus is the ROI's sharpness: the energy of its fine detail (a
-	// Laplacian of the 128 x 128 ROI) against its contrast, divided by
-	// the value of a typical in-focus palm. Below 0.25: ErrTooBlurry.
+	// Focus is the palm's sharpness at the ROI's scale, measured in the
+	// input image over the central half of the ROI square: the RMS of a
+	// Laplacian at the ROI's pixel size (at least 2 input pixels) over
+	// that at twice the size, divided by 0.8, a sharp palm's value. Below
+	// 0.45: ErrTooBlurry.
 	Focus float64
-	// Exposure is how far the palm's brightness is from clipping: the
-	// smaller of its median grey level over 0.1 and its distance from white
-	// over 0.05, each capped at 2. Below 1: ErrTooDark or ErrTooBright.
+	// Exposure is the smaller of the palm's median grey level (in the ROI
+	// square, on the silhouette) over 0.1 and 0.25 over the fraction of
+	// those pixels clipped white, capped at 2. A median below 0.1 gives
+	// ErrTooDark, more than a quarter clipped ErrTooBright.
 	Exposure float64
 	// Inside is the fraction of the ROI square on the hand's visible
 	// silhouette and inside the image, divided by 0.8. Below 1:
