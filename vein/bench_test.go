@@ -56,7 +56,7 @@ func stages(b *testing.B) (img, flat, enh *fimg.Image, valid []bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	flat = flatField(img, valid)
+	flat = flatField(img, valid, illumSigma)
 	enh, ok := clahe(flat, valid)
 	if !ok {
 		b.Fatal("flat ROI")
@@ -88,7 +88,7 @@ func BenchmarkStageBilateral(b *testing.B) {
 func BenchmarkStageFlatField(b *testing.B) {
 	img, _, _, valid := stages(b)
 	for b.Loop() {
-		flatField(img, valid)
+		flatField(img, valid, illumSigma)
 	}
 }
 

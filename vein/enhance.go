@@ -30,6 +30,14 @@ const (
 	claheClip  = 2.5  // CLAHE clip limit, times the mean bin count
 	bilatSigma = 1.0  // bilateral filter, spatial
 	bilatRange = 0.12 // bilateral filter, range (enhanced grey levels)
+	occIllum   = 16.0 // occluder detection, illumination
+	occSigma   = 3.0  // occluder detection blur
+	occLevel   = 0.12 // occluder detection, relative contrast
+	occGrow    = 3    // occluder mask growth
+	occMin     = 8    // fewest pixels that make an occluder
+	// minOccValid is the fewest valid pixels left after an occluder is
+	// masked (a third of the map, MinValid cells with a margin).
+	minOccValid = Size * Size / 3
 )
 
 // Vessels holds what Extract saw of one ROI: the enhanced image, the vessel
@@ -82,7 +90,7 @@ func Extract(roi image.Image) (*Vessels, error) {
 		}
 	}
 	v.Level /= float64(n)
-	flat := flatField(img, valid)
+	flat := flatField(img, valid, illumSigma)
 	// Liveness: vesselness energy of the flat-fielded image, before any
 	// contrast normalisation.
 	ves := fimg.New(Size, Size)
@@ -94,6 +102,26 @@ func Extract(roi image.Image) (*Vessels, error) {
 		}
 	}
 	v.Energy = e / float64(n)
+	if occ := occluded(img, valid); occ != nil {
+		// Something lies over the palm: leave it out and measure the
+		// illumination again without it.
+		m := 0
+		for i, ok := range valid {
+			if ok && !occ[i] {
+				m++
+			}
+		}
+		// A palm mostly hidden keeps its mask: a template needs MinValid
+		// cells, and the occluder's edges are better than nothing.
+		if m >= minOccValid {
+			for i, o := range occ {
+				if o {
+					valid[i] = false
+				}
+			}
+			flat = flatField(img, valid, illumSigma)
+		}
+	}
 	enh, ok := clahe(flat, valid)
 	if !ok {
 		return nil, ErrFlatROI
@@ -177,15 +205,15 @@ func resample(roi image.Image) (*fimg.Image, []bool, error) {
 // of the valid pixels, normalised by the blurred mask) and subtracts one:
 // the result is relative contrast, 0 on average, negative on veins.
 // Invalid pixels are 0.
-func flatField(img *fimg.Image, valid []bool) *fimg.Image {
+func flatField(img *fimg.Image, valid []bool, sigma float64) *fimg.Image {
 	num, den := fimg.New(Size, Size), fimg.New(Size, Size)
 	for i, ok := range valid {
 		if ok {
 			num.Pix[i], den.Pix[i] = img.Pix[i], 1
 		}
 	}
-	fimg.BlurTo(num, num, illumSigma)
-	fimg.BlurTo(den, den, illumSigma)
+	fimg.BlurTo(num, num, sigma)
+	fimg.BlurTo(den, den, sigma)
 	out := fimg.New(Size, Size)
 	for i, ok := range valid {
 		if !ok || den.Pix[i] <= 0 {
@@ -197,6 +225,35 @@ func flatField(img *fimg.Image, valid []bool) *fimg.Image {
 		}
 	}
 	return out
+}
+
+// occluded returns the pixels to leave out as lying under an occluder, or
+// nil when there are none: pixels where the flat-fielded image blurred at
+// σ = occSigma is more than occLevel away from the illumination (a patch
+// far darker or brighter than skin, which thin veins are not once
+// blurred), grown by occGrow pixels so that the patch's edges, which look
+// like vessels, go with it.
+func occluded(img *fimg.Image, valid []bool) []bool {
+	sm := fimg.BlurTo(nil, flatField(img, valid, occIllum), occSigma)
+	var seed []int
+	for i, ok := range valid {
+		if ok && (sm.Pix[i] < -occLevel || sm.Pix[i] > occLevel) {
+			seed = append(seed, i)
+		}
+	}
+	if len(seed) < occMin {
+		return nil
+	}
+	occ := make([]bool, Size*Size)
+	for _, i := range seed {
+		x0, y0 := i%Size, i/Size
+		for y := max(y0-occGrow, 0); y <= min(y0+occGrow, Size-1); y++ {
+			for x := max(x0-occGrow, 0); x <= min(x0+occGrow, Size-1); x++ {
+				occ[y*Size+x] = true
+			}
+		}
+	}
+	return occ
 }
 
 // clahe equalises the contrast of the flat-fielded image tile by tile with

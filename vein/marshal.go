@@ -22,7 +22,7 @@ var (
 // TemplateVersion is the format and algorithm version that MarshalBinary
 // writes. It changes whenever the bytes or the meaning of a template change;
 // templates of another version are refused, not converted.
-const TemplateVersion = 1
+const TemplateVersion = 2
 
 // Serialised layout, all multi-byte values little-endian:
 //

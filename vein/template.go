@@ -2,6 +2,7 @@ package vein
 
 import (
 	"image"
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -26,6 +27,48 @@ const (
 type Template struct {
 	vein, mask    [GridSize]uint64
 	nVein, nValid int
+	// warp holds the grid rotated and scaled about its centre by warps,
+	// derived from vein and mask (never serialised).
+	warp [len(warps)]plane
+}
+
+// A plane is a vein map and its validity mask, one row per word.
+type plane struct{ vein, mask [GridSize]uint64 }
+
+// warps are the rotations (degrees) and scales besides the identity under
+// which Match also compares the grids: the ROI placed from finger valleys
+// turns and scales with the spread of the fingers and the tilt of the hand
+// by several degrees and per cent between captures, more than the coarse
+// grid tolerates.
+var warps = [...]struct{ deg, scale float64 }{
+	{-warpDeg, 1}, {warpDeg, 1}, {0, 1 - warpScale}, {0, 1 + warpScale},
+}
+
+// warpDeg and warpScale are the rotation and the scale change of warps.
+const warpDeg, warpScale = 6.0, 0.07
+
+// derive fills the warped planes from the vein and mask planes: each cell
+// takes the nearest cell of the unwarped grid, invalid where that falls
+// outside it.
+func (t *Template) derive() {
+	const c = (GridSize - 1) / 2.0
+	for k, w := range warps {
+		sin, cos := math.Sincos(w.deg * math.Pi / 180)
+		p := &t.warp[k]
+		*p = plane{}
+		for y := range GridSize {
+			for x := range GridSize {
+				u, v := float64(x)-c, float64(y)-c
+				sx := int(math.Round(c + (cos*u+sin*v)/w.scale))
+				sy := int(math.Round(c + (-sin*u+cos*v)/w.scale))
+				if uint(sx) >= GridSize || uint(sy) >= GridSize || t.mask[sy]>>sx&1 == 0 {
+					continue
+				}
+				p.mask[y] |= 1 << x
+				p.vein[y] |= t.vein[sy] >> sx & 1 << x
+			}
+		}
+	}
 }
 
 // NewTemplate extracts the vessels of a vein ROI (see Extract) and returns
@@ -89,6 +132,7 @@ func (t *Template) count() {
 		t.nVein += bits.OnesCount64(t.vein[y])
 		t.nValid += bits.OnesCount64(t.mask[y])
 	}
+	t.derive()
 }
 
 // At reports whether cell (x, y) is vein and whether it is valid. It panics
@@ -108,31 +152,71 @@ func Compare(a, b *Template) float64 {
 }
 
 // Match compares two templates over every shift (dx, dy) of b against a of
-// up to MaxShift cells along each axis and returns the best score with its
-// shift: cell (x, y) of a meets cell (x+dx, y+dy) of b. The score at a shift
-// is the Dice coefficient of the two vein maps over the cells valid in both,
-// 2|A∩B| / (|A|+|B|), as in the mismatch-free part of Miura's matching; shifts
-// with fewer than MinValid cells in common are skipped. Two unrelated maps of
-// VeinFraction density score about 0.3, identical ones 1. Match returns 0
-// when no shift counts, or when either template is the zero Template. It
-// does not allocate and is safe for concurrent use.
+// up to MaxShift cells along each axis, and over the same shifts with one
+// of the two grids rotated by ±6° or scaled by ±7% about its centre (see
+// warps), and returns the best score with its shift: cell (x, y) of a meets
+// cell (x+dx, y+dy) of b. The score at a shift is the Dice coefficient of
+// the two vein maps over the cells valid in both, 2|A∩B| / (|A|+|B|), as in
+// the mismatch-free part of Miura's matching, pulled towards VeinFraction
+// when fewer than fullOverlap cells are common (see overlapScore); shifts
+// with fewer than MinValid cells in common are skipped. Two unrelated maps
+// of VeinFraction density score about 0.3 at one shift, identical ones 1.
+// Match(a, b) and Match(b, a) give the same score. Match returns 0 when no
+// shift counts, or when either template is the zero Template. It does not
+// allocate and is safe for concurrent use.
 func Match(a, b *Template) (score float64, dx, dy int) {
-	best, bx, by := 0, 0, 0 // best = 2|A∩B| / (|A|+|B|) as num/den, compared by cross-multiplying
-	bestDen := 1
+	if a.nVein == 0 || b.nVein == 0 {
+		return 0, 0, 0
+	}
+	// Warp one template only, the same one whichever comes first, so that
+	// the score is symmetric.
+	if less(b, a) {
+		a, b = b, a
+		defer func() { dx, dy = -dx, -dy }()
+	}
+	score, dx, dy = matchPlanes(&a.vein, &a.mask, &b.vein, &b.mask, 0)
+	for k := range b.warp {
+		w := &b.warp[k]
+		if s, x, y := matchPlanes(&a.vein, &a.mask, &w.vein, &w.mask, score); s > score {
+			score, dx, dy = s, x, y
+		}
+	}
+	return score, dx, dy
+}
+
+// less orders templates by their planes.
+func less(a, b *Template) bool {
+	for y := range GridSize {
+		if a.vein[y] != b.vein[y] {
+			return a.vein[y] < b.vein[y]
+		}
+	}
+	for y := range GridSize {
+		if a.mask[y] != b.mask[y] {
+			return a.mask[y] < b.mask[y]
+		}
+	}
+	return false
+}
+
+// matchPlanes returns the best score of b against a over all shifts above
+// floor, with its shift, or floor with (0, 0) when none beats it.
+func matchPlanes(av0, am0, bv0, bm0 *[GridSize]uint64, floor float64) (best float64, bx, by int) {
+	best = floor
 	const lowBits = 1<<GridSize - 1
 	for sy := -MaxShift; sy <= MaxShift; sy++ {
 		y0, y1 := max(0, -sy), min(GridSize, GridSize-sy)
 		for sx := -MaxShift; sx <= MaxShift; sx++ {
 			var common, inter, na, nb int
 			for y := y0; y < y1; y++ {
-				bv, bm := b.vein[y+sy], b.mask[y+sy]
+				bv, bm := bv0[y+sy], bm0[y+sy]
 				if sx >= 0 {
 					bv, bm = bv>>sx, bm>>sx
 				} else {
 					bv, bm = bv<<-sx&lowBits, bm<<-sx&lowBits
 				}
-				m := a.mask[y] & bm
-				av := a.vein[y] & m
+				m := am0[y] & bm
+				av := av0[y] & m
 				bv &= m
 				common += bits.OnesCount64(m)
 				inter += bits.OnesCount64(av & bv)
@@ -142,13 +226,28 @@ func Match(a, b *Template) (score float64, dx, dy int) {
 			if common < MinValid || na+nb == 0 {
 				continue
 			}
-			if 2*inter*bestDen > best*(na+nb) {
-				best, bestDen, bx, by = 2*inter, na+nb, sx, sy
+			if s := overlapScore(inter, na, nb, common); s > best {
+				best, bx, by = s, sx, sy
 			}
 		}
 	}
-	if best == 0 {
-		return 0, 0, 0
+	return best, bx, by
+}
+
+// fullOverlap is the number of common valid cells from which a Dice
+// coefficient counts in full.
+const fullOverlap = 640
+
+// overlapScore is the Dice coefficient 2 inter / (na+nb) of two vein maps
+// that share common valid cells, pulled towards VeinFraction, the Dice of
+// unrelated maps, when fewer than fullOverlap cells are common: d' = f +
+// (d-f) sqrt(common/fullOverlap). As with Daugman's normalisation of iris
+// Hamming distances, a small overlap gives a noisy score, and the best of
+// many noisy scores would otherwise let impostors through.
+func overlapScore(inter, na, nb, common int) float64 {
+	d := 2 * float64(inter) / float64(na+nb)
+	if common >= fullOverlap {
+		return d
 	}
-	return float64(best) / float64(bestDen), bx, by
+	return VeinFraction + (d-VeinFraction)*math.Sqrt(float64(common)/fullOverlap)
 }

@@ -232,6 +232,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		{"long", append(slices.Clone(data), 0), ErrTemplateFormat},
 		{"magic", bad(func(d []byte) []byte { d[0] = 'X'; return d }), ErrTemplateFormat},
 		{"version", bad(func(d []byte) []byte { d[2] = TemplateVersion + 1; return d }), ErrTemplateVersion},
+		{"version 1", bad(func(d []byte) []byte { d[2] = 1; return d }), ErrTemplateVersion},
 		{"grid", bad(func(d []byte) []byte { d[3] = 64; return d }), ErrTemplateFormat},
 		{"checksum", bad(func(d []byte) []byte { d[10] ^= 1; return d }), ErrTemplateFormat},
 	} {
