@@ -14,7 +14,7 @@ const (
 	GridSize = Size / 2
 	// MaxShift is the largest shift, in cells along each axis, that
 	// Compare tries: 4 cells, 16 pixels of a 128 x 128 ROI.
-	MaxShift = 4
+	MaxShift = 6
 	// MinValid is the least number of valid cells a template has, and the
 	// least two templates must have in common at a shift for it to count.
 	MinValid = GridSize * GridSize / 4
@@ -174,15 +174,65 @@ func Match(a, b *Template) (score float64, dx, dy int) {
 		a, b = b, a
 		defer func() { dx, dy = -dx, -dy }()
 	}
-	score, dx, dy = matchPlanes(&a.vein, &a.mask, &b.vein, &b.mask, 0)
-	for k := range b.warp {
-		w := &b.warp[k]
-		if s, x, y := matchPlanes(&a.vein, &a.mask, &w.vein, &w.mask, score); s > score {
-			score, dx, dy = s, x, y
+	// Coarse search: every plane of b at every other shift.
+	type cand struct {
+		score  float64
+		dx, dy int
+	}
+	var coarse [len(warps) + 1]cand
+	for k := range coarse {
+		bv, bm := &b.vein, &b.mask
+		if k > 0 {
+			bv, bm = &b.warp[k-1].vein, &b.warp[k-1].mask
+		}
+		c := &coarse[k]
+		for sy := -MaxShift; sy <= MaxShift; sy += coarseStep {
+			for sx := -MaxShift; sx <= MaxShift; sx += coarseStep {
+				if s := shiftScore(&a.vein, &a.mask, bv, bm, sx, sy); s > c.score {
+					*c = cand{s, sx, sy}
+				}
+			}
+		}
+	}
+	// Fine search: the shifts around the best coarse shift of the
+	// refinePlanes best planes.
+	for range refinePlanes {
+		k := 0
+		for i := range coarse {
+			if coarse[i].score > coarse[k].score {
+				k = i
+			}
+		}
+		c := coarse[k]
+		if c.score <= 0 {
+			break
+		}
+		coarse[k].score = -1
+		if c.score > score {
+			score, dx, dy = c.score, c.dx, c.dy
+		}
+		bv, bm := &b.vein, &b.mask
+		if k > 0 {
+			bv, bm = &b.warp[k-1].vein, &b.warp[k-1].mask
+		}
+		for sy := max(c.dy-1, -MaxShift); sy <= min(c.dy+1, MaxShift); sy++ {
+			for sx := max(c.dx-1, -MaxShift); sx <= min(c.dx+1, MaxShift); sx++ {
+				if (sx-c.dx)%coarseStep == 0 && (sy-c.dy)%coarseStep == 0 {
+					continue
+				}
+				if s := shiftScore(&a.vein, &a.mask, bv, bm, sx, sy); s > score {
+					score, dx, dy = s, sx, sy
+				}
+			}
 		}
 	}
 	return score, dx, dy
 }
+
+// Match's search: the coarse search tries every coarseStep-th shift of
+// every plane, the fine one the neighbours of the best coarse shift of the
+// refinePlanes best planes.
+const coarseStep, refinePlanes = 2, 2
 
 // less orders templates by their planes.
 func less(a, b *Template) bool {
@@ -199,39 +249,32 @@ func less(a, b *Template) bool {
 	return false
 }
 
-// matchPlanes returns the best score of b against a over all shifts above
-// floor, with its shift, or floor with (0, 0) when none beats it.
-func matchPlanes(av0, am0, bv0, bm0 *[GridSize]uint64, floor float64) (best float64, bx, by int) {
-	best = floor
+// shiftScore returns the score of plane b shifted by (sx, sy) against
+// plane a (cell (x, y) of a meets (x+sx, y+sy) of b), or 0 when fewer than
+// MinValid cells are common or neither map has a vein cell there.
+func shiftScore(av0, am0, bv0, bm0 *[GridSize]uint64, sx, sy int) float64 {
 	const lowBits = 1<<GridSize - 1
-	for sy := -MaxShift; sy <= MaxShift; sy++ {
-		y0, y1 := max(0, -sy), min(GridSize, GridSize-sy)
-		for sx := -MaxShift; sx <= MaxShift; sx++ {
-			var common, inter, na, nb int
-			for y := y0; y < y1; y++ {
-				bv, bm := bv0[y+sy], bm0[y+sy]
-				if sx >= 0 {
-					bv, bm = bv>>sx, bm>>sx
-				} else {
-					bv, bm = bv<<-sx&lowBits, bm<<-sx&lowBits
-				}
-				m := am0[y] & bm
-				av := av0[y] & m
-				bv &= m
-				common += bits.OnesCount64(m)
-				inter += bits.OnesCount64(av & bv)
-				na += bits.OnesCount64(av)
-				nb += bits.OnesCount64(bv)
-			}
-			if common < MinValid || na+nb == 0 {
-				continue
-			}
-			if s := overlapScore(inter, na, nb, common); s > best {
-				best, bx, by = s, sx, sy
-			}
+	y0, y1 := max(0, -sy), min(GridSize, GridSize-sy)
+	var common, inter, na, nb int
+	for y := y0; y < y1; y++ {
+		bv, bm := bv0[y+sy], bm0[y+sy]
+		if sx >= 0 {
+			bv, bm = bv>>sx, bm>>sx
+		} else {
+			bv, bm = bv<<-sx&lowBits, bm<<-sx&lowBits
 		}
+		m := am0[y] & bm
+		av := av0[y] & m
+		bv &= m
+		common += bits.OnesCount64(m)
+		inter += bits.OnesCount64(av & bv)
+		na += bits.OnesCount64(av)
+		nb += bits.OnesCount64(bv)
 	}
-	return best, bx, by
+	if common < MinValid || na+nb == 0 {
+		return 0
+	}
+	return overlapScore(inter, na, nb, common)
 }
 
 // fullOverlap is the number of common valid cells from which a Dice
