@@ -43,6 +43,9 @@ func realHands(t *testing.T) (*dataset.Manifest, []dataset.Entry) {
 // outline, keypoints and ROI square, and the ROI beside it). DIR must be
 // outside the repository: real images are never stored in it.
 func TestRealROI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the real images")
+	}
 	man, es := realHands(t)
 	dir := os.Getenv("PALMID_ROI_DEBUG")
 	if dir != "" {
