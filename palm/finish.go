@@ -77,6 +77,8 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 		return hd, fmt.Errorf("%w: the ROI square (%.0f px) is larger than the frame's short side (%.0f px)", ErrTooNear, fr.Side, short)
 	case q.Scale < minScale:
 		return hd, fmt.Errorf("%w: the ROI square is %.0f px wide, want at least %.0f", ErrTooFar, fr.Side, minScale*float64(size))
+	case !fr.Inside(wk.fw, wk.fh):
+		return hd, fmt.Errorf("%w: the ROI square reaches past the frame", ErrPartialPalm)
 	case q.Inside < 1:
 		return hd, fmt.Errorf("%w: %.0f%% of the ROI square is on the visible hand, want %.0f%%", ErrPartialPalm, 100*inside, 100*insideFrac)
 	case float64(med) < darkLevel:

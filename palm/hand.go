@@ -109,8 +109,8 @@ type Quality struct {
 	// ErrTooDark, more than a quarter clipped ErrTooBright.
 	Exposure float64
 	// Inside is the fraction of the ROI square on the hand's visible
-	// silhouette and inside the image, divided by 0.8. Below 1:
-	// ErrPartialPalm.
+	// silhouette and inside the image, divided by 0.8. Below 1, or a
+	// square reaching past the frame at all: ErrPartialPalm.
 	Inside float64
 	// Openness is the fraction of the three valleys with a visible gap
 	// above them. It is informative; a hand whose fingers cannot be told
