@@ -28,7 +28,7 @@ func BenchmarkNewTemplate(b *testing.B) {
 	}
 }
 
-// BenchmarkCompare is one comparison (81 shifts).
+// BenchmarkCompare is one comparison (five grids, coarse-to-fine shifts).
 func BenchmarkCompare(b *testing.B) {
 	veins, _ := testROIs()
 	x, y := mustTemplate(b, veins[0]), mustTemplate(b, veins[1])

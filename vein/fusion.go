@@ -28,14 +28,14 @@ type Fusion struct {
 // lowest FNMR at FMR 1e-4) by TestFusionCalibration on a synthetic training
 // population that no accuracy figure uses: synth seed 2, realistic
 // difficulty, 200 identities x 4 device captures, ground-truth 128 x 128
-// ROIs, 318400 impostor and 1200 genuine pairs. Weights from 0.40 to 0.70
-// were within 0.5 points of FNMR of each other there (palm alone 11.5%, vein
-// alone 15.6%, 0.55 gave 9.25%). Calibrate on captures of the target device
-// for another device.
+// ROIs, 318400 impostor and 1200 genuine pairs, with template version 2.
+// Weights from 0.20 to 0.50 were within 0.4 points of FNMR of each other
+// there (palm alone 11.5%, vein alone 5.5%, 0.30 gave 3.42%). Calibrate on
+// captures of the target device for another device.
 var DefaultFusion = Fusion{
 	PalmMean: 0.5473, PalmSD: 0.0131,
-	VeinMean: 0.4179, VeinSD: 0.0290,
-	PalmWeight: 0.55,
+	VeinMean: 0.4535, VeinSD: 0.0279,
+	PalmWeight: 0.30,
 }
 
 // Score returns the fused score of a palmprint score and a vein score. It
