@@ -116,9 +116,10 @@
 // four fingers cannot be told apart ErrFingersClosed. Errors wrap the
 // sentinels with details (errors.Is); after a quality failure FindROI also
 // returns the Hand, for feedback. The optional Options.Sink receives the
-// silhouette ("mask"), the working image with outline, valleys, fingertips,
-// centre and ROI square drawn ("contour") and the ROI; the command palmid
-// roi IMAGE --debug out.png writes them side by side.
+// silhouette ("mask"), the working image with the outline ("contour"), the
+// same with valleys, fingertips, centre and ROI square ("keypoints") and
+// the ROI; the command palmid roi IMAGE --debug out.png writes them side by
+// side.
 //
 // # Measured hand finding
 //

@@ -125,7 +125,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				m = closest.comp.full(w, h)
 				sink("mask", maskImage(m, w, h))
 			}
-			sink("contour", wk.overlay(nil, m))
+			sink("contour", wk.overlay(nil, m, false))
 		}
 		switch {
 		case !bigBlob:

@@ -68,7 +68,8 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 	q.Focus = focus(img, fr, size) / focusNorm
 	if sink != nil {
 		sink("mask", maskImage(mask, wk.w, wk.h))
-		sink("contour", wk.overlay(hd, mask))
+		sink("contour", wk.overlay(hd, mask, false))
+		sink("keypoints", wk.overlay(hd, mask, true))
 		sink("roi", hd.ROI)
 	}
 	short := float64(min(wk.fw, wk.fh))
@@ -215,10 +216,10 @@ func maskImage(m []uint8, w, h int) *image.Gray {
 	return g
 }
 
-// overlay draws the working image with the hand's outline (green),
-// valleys (red), fingertips (blue), centre (yellow) and ROI square (cyan),
-// the silhouette mask tinted; hd and mask may be nil.
-func (wk *work) overlay(hd *Hand, mask []uint8) *image.RGBA {
+// overlay draws the working image with the silhouette mask tinted and the
+// hand's outline (green); with marks, also the valleys (red), fingertips
+// (blue), centre (yellow) and ROI square (cyan). hd and mask may be nil.
+func (wk *work) overlay(hd *Hand, mask []uint8, marks bool) *image.RGBA {
 	out := image.NewRGBA(image.Rect(0, 0, wk.w, wk.h))
 	for i, v := range wk.lum {
 		g := uint8(math.Max(0, math.Min(255, float64(v)*255)))
@@ -236,6 +237,9 @@ func (wk *work) overlay(hd *Hand, mask []uint8) *image.RGBA {
 	for _, p := range hd.Landmarks.Contour {
 		x, y := toW(p)
 		out.Set(int(math.Round(x)), int(math.Round(y)), color.RGBA{0, 220, 0, 255})
+	}
+	if !marks {
+		return out
 	}
 	line := func(a, b Point, c color.RGBA) {
 		ax, ay := toW(a)

@@ -143,11 +143,13 @@ type Options struct {
 	// ROISize is the side of the ROI in pixels, 128 by default; values
 	// outside [16, 1024] are an error.
 	ROISize int
-	// Sink, when set, receives intermediate images for debugging: "mask"
-	// (the hand's silhouette at the working resolution), "contour" (the
-	// working image with the outline, keypoints and ROI square drawn) and
-	// "roi". Images passed to it must not be kept after it returns unless
-	// copied.
+	// Sink, when set, receives intermediate images for debugging, at the
+	// working resolution unless noted: "mask" (the hand's silhouette),
+	// "contour" (the working image with the silhouette tinted and its
+	// outline), "keypoints" (the same with the valleys in red, fingertips in
+	// blue, palm centre in yellow and ROI square in cyan) and "roi" (the
+	// ROI). When no hand is found it receives the most hand-like silhouette
+	// as "mask" and "contour". It is called from FindROI's goroutine.
 	Sink func(name string, img image.Image)
 }
 

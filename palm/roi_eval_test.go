@@ -71,7 +71,7 @@ func measureSynth(t testing.TB, seed uint64, m synth.Modality, ids, samples int,
 				opts := &Options{}
 				if dump != "" {
 					opts.Sink = func(name string, img image.Image) {
-						if name == "contour" {
+						if name == "keypoints" || (name == "contour" && sinkImg == nil) {
 							sinkImg = img
 						}
 					}

@@ -72,8 +72,12 @@ func TestRealROI(t *testing.T) {
 		var ov, roiImg image.Image
 		hd, err := FindROI(img, &Options{Sink: func(name string, im image.Image) {
 			switch name {
-			case "contour":
+			case "keypoints":
 				ov = im
+			case "contour":
+				if ov == nil {
+					ov = im
+				}
 			case "roi":
 				roiImg = im
 			}

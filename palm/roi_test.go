@@ -151,7 +151,7 @@ func TestFindROISynth(t *testing.T) {
 	// the sink sees every stage
 	seen := map[string]bool{}
 	FindROI(palmCap.Image, &Options{Sink: func(n string, _ image.Image) { seen[n] = true }})
-	for _, n := range []string{"mask", "contour", "roi"} {
+	for _, n := range []string{"mask", "contour", "keypoints", "roi"} {
 		if !seen[n] {
 			t.Errorf("sink did not receive %q", n)
 		}

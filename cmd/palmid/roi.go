@@ -125,11 +125,16 @@ func isRejection(err error) bool {
 	return false
 }
 
-// debugSheet lays out the sink's images side by side, the outline drawing
-// enlarged to at least 480 pixels high: "contour", "mask", "roi".
+// debugSheet lays out the sink's images side by side, the first enlarged to
+// at least 480 pixels high: "keypoints" (or "contour" where no hand was
+// found), "mask", "roi".
 func debugSheet(seen map[string]image.Image) image.Image {
 	var parts []image.Image
-	for _, n := range []string{"contour", "mask", "roi"} {
+	first := "keypoints"
+	if _, ok := seen[first]; !ok {
+		first = "contour"
+	}
+	for _, n := range []string{first, "mask", "roi"} {
 		if im, ok := seen[n]; ok {
 			parts = append(parts, im)
 		}
