@@ -13,7 +13,7 @@ const (
 	// working pixels, 4 x 4 pixels of a 128 x 128 ROI.
 	GridSize = Size / 2
 	// MaxShift is the largest shift, in cells along each axis, that
-	// Compare tries: 4 cells, 16 pixels of a 128 x 128 ROI.
+	// Compare tries: 6 cells, 24 pixels of a 128 x 128 ROI.
 	MaxShift = 6
 	// MinValid is the least number of valid cells a template has, and the
 	// least two templates must have in common at a shift for it to count.
