@@ -431,8 +431,9 @@ func calibCompare(ids []calibIdent, nw int, stderr io.Writer) []*calibTable {
 func calFMRs() []float64 {
 	var out []float64
 	for e := -1; e >= -9; e-- {
-		for _, m := range []float64{5, 2, 1} {
-			if f := m * math.Pow(10, float64(e)); f < 0.5 {
+		for _, m := range []int{5, 2, 1} {
+			// Parsed, not multiplied, so that 5e-6 is the float64 nearest 5e-6.
+			if f, _ := strconv.ParseFloat(fmt.Sprintf("%de%d", m, e), 64); f < 0.5 {
 				out = append(out, f)
 			}
 		}
