@@ -56,11 +56,14 @@
 //
 // # What exists today
 //
-// synth, eval, the palmid command (demo, synth, realism, capture), palm's
-// competitive codes and vein's templates on ROIs, match's score kernels and
-// in-memory gallery, and hal with its synthetic and replay drivers are in
-// place. The demo cuts
-// ROIs where synth's ground truth puts them until palm finds hands itself.
+// synth (with presentation attacks), eval, the palmid command (demo, eval,
+// roi, vein, calibrate, synth, realism, capture), palm's hand finder
+// (FindROI) and competitive codes, vein's enhancement, templates, fusion
+// and PAD score, match's score kernels, galleries, stores (bbolt,
+// PostgreSQL), sharding and FMR calibration tables, and hal with its
+// synthetic, replay and V4L2 drivers are in place. The learned embeddings
+// of package signature are not written yet; the demo uses palm codes and
+// vein templates on ROIs that palm.FindROI cuts.
 // Shared kernels live under internal/: fimg (float images), roi (the ROI
 // construction), ncc (a raw-pixel baseline matcher), imstat (image
 // statistics for realism checks), realism (synth against real palms) and
