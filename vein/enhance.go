@@ -53,8 +53,8 @@ type Vessels struct {
 	// Vein marks vessel pixels: valid pixels in the top VeinFraction of
 	// Prob with positive vesselness.
 	Vein []bool
-	// Mask marks valid pixels (neither background nor clipped, and not
-	// next to such pixels).
+	// Mask marks valid pixels (neither background nor clipped, not next
+	// to such pixels, and not under an occluder).
 	Mask []bool
 	// Energy is the vesselness energy returned by Liveness.
 	Energy float64

@@ -160,7 +160,8 @@ func Compare(a, b *Template) float64 {
 // the mismatch-free part of Miura's matching, pulled towards VeinFraction
 // when fewer than fullOverlap cells are common (see overlapScore); shifts
 // with fewer than MinValid cells in common are skipped. Two unrelated maps
-// of VeinFraction density score about 0.3 at one shift, identical ones 1.
+// of VeinFraction density score about 0.3 at one shift, identical ones 1
+// (less than 1 with fewer than fullOverlap valid cells).
 // Match(a, b) and Match(b, a) give the same score. Match returns 0 when no
 // shift counts, or when either template is the zero Template. It does not
 // allocate and is safe for concurrent use.
