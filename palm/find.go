@@ -639,19 +639,28 @@ type hypo struct {
 // features describe how hand-like four protrusions taken as index, middle,
 // ring and little fingers are; score weighs them.
 type features struct {
-	spacing  float64 // ln of the ratio of the two valley spacings
-	dr       float64 // ln(D/R): valley distance over the palm radius
-	centre   float64 // distance of the palm centre from the valley line over D
-	depth    float64 // least depth of a valley below the fingertips beside it, in R
-	axis     float64 // least cosine between a finger and the palm axis
-	width    float64 // widest finger, in R
-	lift     float64 // closed-valley corrections, summed, in D
-	dirTip   float64 // index tip above the little tip, in R (+: this order)
-	dirThumb float64 // +1: a thumb beside the index, -1: beside the little finger
-	dirMass  float64 // the silhouette's centroid about the palm centre towards the index side, in R
-	merged   int     // fingers taken from split protrusions
-	length   float64 // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
-	vr       float64 // nearest over farthest valley distance from the palm centre
+	spacing  float64    // ln of the ratio of the two valley spacings
+	dr       float64    // ln(D/R): valley distance over the palm radius
+	centre   float64    // distance of the palm centre from the valley line over D
+	depth    float64    // least depth of a valley below the fingertips beside it, in R
+	axis     float64    // least cosine between a finger and the palm axis
+	width    float64    // widest finger, in R
+	lift     float64    // closed-valley corrections, summed, in D
+	dirTip   float64    // index tip above the little tip, in R (+: this order)
+	dirThumb float64    // +1: a thumb beside the index, -1: beside the little finger
+	dirMass  float64    // the silhouette's centroid about the palm centre towards the index side, in R
+	merged   int        // fingers taken from split protrusions
+	length   float64    // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
+	vr       float64    // nearest over farthest valley distance from the palm centre
+	angles   [3]float64 // angles between neighbouring fingers' axes, degrees
+}
+
+// splay is how far, in degrees, the end finger splayed most from its
+// neighbour turns beyond the mean of the other two angles between
+// neighbouring fingers.
+func (ft *features) splay() float64 {
+	a := ft.angles
+	return math.Max(a[0]-(a[1]+a[2])/2, a[2]-(a[0]+a[1])/2)
 }
 
 // score is a hypothesis' plausibility; about 10 for a clear hand.
@@ -668,6 +677,15 @@ func (ft *features) score() float64 {
 	}
 	if ft.axis < 0.9 {
 		s -= 20 * (0.9 - ft.axis)
+	}
+	// an end finger splayed much more than the others is mostly the thumb
+	// taken for the index or little finger
+	if ex := ft.splay() - maxSplay; ex > 0 {
+		s -= math.Min(splayCap, 0.3*ex)
+	}
+	if ft.width < minWidth {
+		// even the widest "finger" is a thin stripe: clutter
+		s -= 40 * (minWidth - ft.width)
 	}
 	if ft.vr < 0.75 {
 		s -= 20 * (0.75 - ft.vr)
@@ -731,6 +749,10 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		}
 	}
 	ax = unit(ax)
+	for k := range 3 {
+		cs := axis[k].X*axis[k+1].X + axis[k].Y*axis[k+1].Y
+		ft.angles[k] = math.Acos(clamp(cs, -1, 1)) * 180 / math.Pi
+	}
 	var us [3]Point
 	var slit [3]bool // the gap above the valley is narrow: the fingers may touch below
 	for k := range 3 {
@@ -854,6 +876,18 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	hy.feat = ft
 	return hy, true
 }
+
+// maxSplay is the excess, degrees, of an end finger's splay over the
+// others' that the score does not penalise, and splayCap bounds the
+// penalty (a real little finger can splay as far as a thumb).
+const (
+	maxSplay = 10.0
+	splayCap = 3.0
+)
+
+// minWidth is the least width, in R, of the widest of the four fingers
+// that the score does not penalise.
+const minWidth = 0.25
 
 // webOffset is each valley's typical height above the middle–ring valley
 // along the palm axis, in units of D, and closedTol the excess over it at
