@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/palmid/palmid/palm"
+	"github.com/palmid/palmid/vein"
 )
 
 func testCalibration() *Calibration {
@@ -127,5 +131,26 @@ func TestLoadCalibration(t *testing.T) {
 	}
 	if !strings.Contains(c.Text(), "FMR <= 1e-06") {
 		t.Errorf("Text lacks the 1e-6 line:\n%s", c.Text())
+	}
+}
+
+// TestCalibrationVersions checks that every embedded table belongs to the
+// current versions of the templates it scores: a new palm.CodeVersion or
+// vein.TemplateVersion needs new tables (palmid calibrate).
+func TestCalibrationVersions(t *testing.T) {
+	pv, vv := strconv.Itoa(palm.CodeVersion), strconv.Itoa(vein.TemplateVersion)
+	for name, want := range map[string][2]string{
+		CalPalmNIR:      {"palm.Code", pv},
+		CalVeinNIR:      {"vein.Template", vv},
+		CalPalmVeinNIR:  {"palm.Code+vein.Template", pv + "+" + vv},
+		CalPalmPhoneNIR: {"palm.Code", pv},
+	} {
+		c, err := LoadCalibration(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Check(want[0], want[1]); err != nil {
+			t.Error(err)
+		}
 	}
 }
