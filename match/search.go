@@ -3,7 +3,6 @@ package match
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"runtime"
 	"sync"
 )
@@ -180,6 +179,8 @@ type scanTask struct {
 	lo, hi int
 	top    topk
 	wg     *sync.WaitGroup
+	fbuf   [scanBlockRows]float32 // float32 scores of a block of rows
+	ibuf   [scanBlockRows]int32   // int8 inner products or Hamming distances
 }
 
 func (t *scanTask) run() {
@@ -202,16 +203,25 @@ func (t *scanTask) key(r int) int32 {
 	return int32(r)
 }
 
+// The scans score a block of rows per kernel call into the task's buffers,
+// then offer the top-k only the scores that reach its bound: one compare per
+// row, rows in ascending order, so the results are those of a row-by-row scan.
+
 func (t *scanTask) scanFloat32() {
 	p, d, rows, top := t.p.vec, t.g.dim, t.g.vecs, &t.top
 	bound := top.bound()
-	for r := t.lo; r < t.hi; r++ {
-		s := dot(p, rows[r*d:(r+1)*d])
-		if s < bound {
-			continue
+	out := t.fbuf[:]
+	for lo := t.lo; lo < t.hi; lo += len(out) {
+		n := min(len(out), t.hi-lo)
+		sc := out[:n]
+		dotRowsF32(p, rows[lo*d:(lo+n)*d], sc)
+		for i, s := range sc {
+			if s < bound {
+				continue
+			}
+			top.push(s, t.key(lo+i))
+			bound = top.bound()
 		}
-		top.push(s, t.key(r))
-		bound = top.bound()
 	}
 }
 
@@ -219,46 +229,41 @@ func (t *scanTask) scanFloat32() {
 func (t *scanTask) scanInt8() {
 	p, pstep, d, rows, steps, top := t.p.q, t.p.qstep, t.g.dim, t.g.q, t.g.qstep, &t.top
 	bound := top.bound()
-	for r := t.lo; r < t.hi; r++ {
-		s := float32(dotInt8(p, rows[r*d:(r+1)*d])) * (steps[r] * pstep)
-		if s < bound {
-			continue
+	out := t.ibuf[:]
+	for lo := t.lo; lo < t.hi; lo += len(out) {
+		n := min(len(out), t.hi-lo)
+		dots := out[:n]
+		dotRowsInt8(p, rows[lo*d:(lo+n)*d], dots)
+		st := steps[lo : lo+n]
+		for i, x := range dots {
+			s := float32(x) * (st[i] * pstep)
+			if s < bound {
+				continue
+			}
+			top.push(s, t.key(lo+i))
+			bound = top.bound()
 		}
-		top.push(s, t.key(r))
-		bound = top.bound()
 	}
 }
 
 // scanBinary scores rows by the number of agreeing bits, dim − Hamming,
 // and skips rows by comparing Hamming distances with an integer bound.
 func (t *scanTask) scanBinary() {
-	p, w, top := t.p.code, t.g.words, &t.top
-	rows := t.g.codes[t.lo*w : t.hi*w]
+	p, w, codes, top := t.p.code, t.g.words, t.g.codes, &t.top
 	d := t.g.dim
-	maxH := t.maxHamming()
-	if w == 4 {
-		// The common 256-bit case, unrolled with the probe in registers.
-		p0, p1, p2, p3 := p[0], p[1], p[2], p[3]
-		for i := 0; i+4 <= len(rows); i += 4 {
-			c := rows[i : i+4 : i+4]
-			h := bits.OnesCount64(p0^c[0]) + bits.OnesCount64(p1^c[1]) +
-				bits.OnesCount64(p2^c[2]) + bits.OnesCount64(p3^c[3])
+	maxH := int32(t.maxHamming())
+	out := t.ibuf[:]
+	for lo := t.lo; lo < t.hi; lo += len(out) {
+		n := min(len(out), t.hi-lo)
+		hs := out[:n]
+		hammingRows(p, codes[lo*w:(lo+n)*w], hs)
+		for i, h := range hs {
 			if h > maxH {
 				continue
 			}
-			top.push(float32(d-h), t.key(t.lo+i/4))
-			maxH = t.maxHamming()
+			top.push(float32(d-int(h)), t.key(lo+i))
+			maxH = int32(t.maxHamming())
 		}
-		return
-	}
-	for r := t.lo; r < t.hi; r++ {
-		i := (r - t.lo) * w
-		h := hamming(p, rows[i:i+w])
-		if h > maxH {
-			continue
-		}
-		top.push(float32(d-h), t.key(r))
-		maxH = t.maxHamming()
 	}
 }
 

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package match
+
+func dotRowsF32(p, rows, out []float32) { dotRowsF32Go(p, rows, out) }
+
+func dotRowsInt8(p, rows []int8, out []int32) { dotRowsInt8Go(p, rows, out) }
+
+func hammingRows(p, codes []uint64, out []int32) { hammingRowsGo(p, codes, out) }
