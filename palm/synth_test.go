@@ -26,7 +26,7 @@ const synthSeed = 1
 // 16 identities x 4 samples by default, a quick check (-palm.synth-ids,
 // -palm.synth-samples set the population), all pairs, and logs EER and
 // FNMR at FMR 1e-3 and 1e-4 with the numbers of comparisons. In -short mode
-// it measures 30 identities x 3 NIRPalm samples only. Rendering dominates
+// it measures at most 30 identities x 3 NIRPalm samples. Rendering dominates
 // the run time: the figures in the package documentation come from
 //
 //	go test -run SynthAccuracy -v -palm.synth-ids 200 -timeout 30m ./palm
