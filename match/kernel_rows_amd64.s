@@ -6,8 +6,8 @@
 //
 // The per-row loop and reduction copy vek's Dot_AVX2_F32 instruction for
 // instruction, so that every score is bit-identical to vek32.Dot's. The
-// row kernels prefetch 8 KiB ahead (eight float32 rows, 32 int8 rows at
-// d = 256): on the Zen 1 EPYC of the benchmarks that took the float32 scan
+// row kernels prefetch eight rows ahead at d = 256 (8 KiB of float32
+// rows, 2 KiB of int8 rows): on the Zen 1 EPYC of the benchmarks that took the float32 scan
 // of 1M rows from about 100 ms to 87 ms and the int8 scan from 39 to 29 ms,
 // near the single-core bandwidth floor. Prefetches past the end of the rows
 // are harmless: they never fault.
