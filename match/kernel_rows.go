@@ -1,5 +1,7 @@
 package match
 
+import "math"
+
 // Row kernels score one probe against a run of consecutive gallery rows,
 // one call per block of rows, so single-probe scans pay the call and
 // dispatch overhead once per block instead of once per row. Each writes
@@ -25,10 +27,16 @@ func dotRowsInt8Go(p, rows []int8, out []int32) {
 }
 
 // hammingRowsGo is the portable Hamming row kernel:
-// out[i] = hamming(p, code i).
-func hammingRowsGo(p, codes []uint64, out []int32) {
+// out[i] = hamming(p, code i). It returns the smallest distance written, or
+// math.MaxInt32 when out is empty, so that scans can skip a block whose
+// every row is too far.
+func hammingRowsGo(p, codes []uint64, out []int32) int32 {
 	w := len(p)
+	least := int32(math.MaxInt32)
 	for i := range out {
-		out[i] = int32(hamming(p, codes[i*w:(i+1)*w]))
+		h := int32(hamming(p, codes[i*w:(i+1)*w]))
+		out[i] = h
+		least = min(least, h)
 	}
+	return least
 }

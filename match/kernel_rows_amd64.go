@@ -26,10 +26,11 @@ func dotRowsInt8AVX2(p, rows []int8, out []int32)
 
 // hammingRowsPOPCNT writes into out[i] the Hamming distance between p and
 // code i of codes (codes[i·len(p):(i+1)·len(p)]), for i < len(out). len(p)
-// must be positive and len(codes) at least len(out)·len(p).
+// must be positive and len(codes) at least len(out)·len(p). It returns the
+// smallest distance written, or math.MaxInt32 when out is empty.
 //
 //go:noescape
-func hammingRowsPOPCNT(p, codes []uint64, out []int32)
+func hammingRowsPOPCNT(p, codes []uint64, out []int32) int32
 
 func dotRowsF32(p, rows, out []float32) {
 	d := len(p)
@@ -49,11 +50,10 @@ func dotRowsInt8(p, rows []int8, out []int32) {
 	dotRowsInt8Go(p, rows, out)
 }
 
-func hammingRows(p, codes []uint64, out []int32) {
+func hammingRows(p, codes []uint64, out []int32) int32 {
 	w := len(p)
 	if usePOPCNT && w > 0 {
-		hammingRowsPOPCNT(p, codes[:len(out)*w], out)
-		return
+		return hammingRowsPOPCNT(p, codes[:len(out)*w], out)
 	}
-	hammingRowsGo(p, codes, out)
+	return hammingRowsGo(p, codes, out)
 }

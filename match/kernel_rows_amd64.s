@@ -106,13 +106,14 @@ idone:
 	VZEROUPPER
 	RET
 
-// func hammingRowsPOPCNT(p, codes []uint64, out []int32)
-TEXT ·hammingRowsPOPCNT(SB), NOSPLIT, $0-72
+// func hammingRowsPOPCNT(p, codes []uint64, out []int32) int32
+TEXT ·hammingRowsPOPCNT(SB), NOSPLIT, $0-76
 	MOVQ p_base+0(FP), SI
 	MOVQ p_len+8(FP), DX
 	MOVQ codes_base+24(FP), DI
 	MOVQ out_base+48(FP), R8
 	MOVQ out_len+56(FP), R9
+	MOVQ $0x7fffffff, R14
 	TESTQ R9, R9
 	JZ    hdone
 	CMPQ  DX, $4
@@ -141,10 +142,13 @@ h4loop:
 	ADDQ    DX, CX
 	ADDQ    CX, AX
 	MOVL    AX, (R8)
+	CMPQ    AX, R14
+	CMOVQLT AX, R14
 	ADDQ    $32, DI
 	ADDQ    $4, R8
 	DECQ    R9
 	JNZ     h4loop
+	MOVL    R14, ret+72(FP)
 	RET
 
 hgeneric:
@@ -160,10 +164,13 @@ hgloop:
 	CMPQ    CX, DX
 	JNE     hgloop
 	MOVL    AX, (R8)
+	CMPQ    AX, R14
+	CMOVQLT AX, R14
 	ADDQ    $4, R8
 	LEAQ    (DI)(DX*8), DI
 	DECQ    R9
 	JNZ     hgeneric
 
 hdone:
+	MOVL R14, ret+72(FP)
 	RET

@@ -83,7 +83,8 @@ func TestHammingRows(t *testing.T) {
 				}
 			}
 			out, whole := guarded(n, guard)
-			hammingRows(p, codes, out)
+			least := hammingRows(p, codes, out)
+			wantLeast := int32(math.MaxInt32)
 			for i := range n {
 				var want int
 				for j := range w {
@@ -92,6 +93,10 @@ func TestHammingRows(t *testing.T) {
 				if int(out[i]) != want {
 					t.Errorf("w=%d n=%d row %d: %d, reference %d", w, n, i, out[i], want)
 				}
+				wantLeast = min(wantLeast, int32(want))
+			}
+			if least != wantLeast {
+				t.Errorf("w=%d n=%d: least distance %d, reference %d", w, n, least, wantLeast)
 			}
 			checkGuards(t, "hammingRows", whole, guard)
 		}

@@ -256,7 +256,9 @@ func (t *scanTask) scanBinary() {
 	for lo := t.lo; lo < t.hi; lo += len(out) {
 		n := min(len(out), t.hi-lo)
 		hs := out[:n]
-		hammingRows(p, codes[lo*w:(lo+n)*w], hs)
+		if hammingRows(p, codes[lo*w:(lo+n)*w], hs) > maxH {
+			continue // no row of the block reaches the bound
+		}
 		for i, h := range hs {
 			if h > maxH {
 				continue
