@@ -328,6 +328,57 @@ func BenchmarkDotX4(b *testing.B) {
 	})
 }
 
+// BenchmarkScanRows times the single-probe row kernels alone over 1M rows
+// at d = 256 in blocks of scanBlockRows, as Search's scans call them: the
+// gap between these and BenchmarkSearch1M is the top-k bookkeeping. Compare
+// with the read bandwidth floor of ../shared/bench/membw.c (rows' bytes
+// over GB/s: 1.024 GB float32, 256 MB int8, 32 MB binary).
+func BenchmarkScanRows(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1 GiB of rows; skipped with -short")
+	}
+	const n, d = 1_000_000, 256
+	rng := rand.New(rand.NewPCG(67, 68))
+	b.Run("float32", func(b *testing.B) {
+		rows, p := make([]float32, n*d), randVec(rng, d)
+		for i := range rows {
+			rows[i] = float32(i%7) * 0.1
+		}
+		var out [scanBlockRows]float32
+		for b.Loop() {
+			for lo := 0; lo < n; lo += scanBlockRows {
+				m := min(scanBlockRows, n-lo)
+				dotRowsF32(p, rows[lo*d:(lo+m)*d], out[:m])
+			}
+		}
+		sinkF32 += out[0]
+	})
+	b.Run("int8", func(b *testing.B) {
+		rows, p := make([]int8, n*d), randInt8(rng, d)
+		for i := range rows {
+			rows[i] = int8(i)
+		}
+		var out [scanBlockRows]int32
+		for b.Loop() {
+			for lo := 0; lo < n; lo += scanBlockRows {
+				m := min(scanBlockRows, n-lo)
+				dotRowsInt8(p, rows[lo*d:(lo+m)*d], out[:m])
+			}
+		}
+		sinkI32 += out[0]
+	})
+	b.Run("binary", func(b *testing.B) {
+		rows, p := randCode(rng, n*4), randCode(rng, 4)
+		var out [scanBlockRows]int32
+		for b.Loop() {
+			for lo := 0; lo < n; lo += scanBlockRows {
+				m := min(scanBlockRows, n-lo)
+				sinkI32 += hammingRows(p, rows[lo*4:(lo+m)*4], out[:m])
+			}
+		}
+	})
+}
+
 // BenchmarkGalleryMemory reports the heap a gallery of 100,000 identities
 // with one template each holds per template, at d = 256, for each kept
 // representation: rows, identity records, the ID strings ("0" to
