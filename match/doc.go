@@ -179,7 +179,12 @@
 // purego build tag. SearchBatch scores four probes per row read, with AVX2
 // assembly kernels on amd64 (FMA for float32; VPMADDWD on probes widened
 // to int16 for int8, exact) and plain four-probe Go loops beside them.
-// Hamming is plain Go (math/bits.OnesCount64). Every kernel is tested
+// Search's single-probe scans score 256 rows per call of a row kernel
+// (kernel_rows_amd64.s: AVX2 float32 rows bit-identical to vek32.Dot, AVX2
+// int8 rows, POPCNT Hamming rows that also return the block's least
+// distance so that blocks which cannot enter the top-k are skipped), and
+// offer the top-k only scores that reach its bound. Hamming on its own is
+// plain Go (math/bits.OnesCount64). Every kernel is tested
 // against the plain loop shown in its doc comment; run
 // the tests with GODEBUG=cpu.avx2=off, or -tags purego, to exercise the
 // portable paths on an AVX2 machine. No kernel needs cgo.
