@@ -10,12 +10,12 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/palmid/palmid/eval"
+	"github.com/palmid/palmid/internal/evalrun"
 	"github.com/palmid/palmid/internal/fimg"
 	"github.com/palmid/palmid/internal/ncc"
 	"github.com/palmid/palmid/palm"
@@ -304,7 +304,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		rate, _ := ftas[c].Rate()
 		fmt.Fprintf(stdout, "  %-24s %.4g (%d/%d)", ch.image, rate, ftas[c].Failures, ftas[c].Attempts)
 		if len(reasons[c]) > 0 {
-			fmt.Fprintf(stdout, ": %s", fmtCounts(reasons[c]))
+			fmt.Fprintf(stdout, ": %s", evalrun.FormatCounts(reasons[c]))
 		}
 		fmt.Fprintln(stdout)
 	}
@@ -361,25 +361,6 @@ func failureReason(err error) string {
 		err = u
 	}
 	return err.Error()
-}
-
-// fmtCounts lists counts by key, largest first.
-func fmtCounts(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if m[keys[a]] != m[keys[b]] {
-			return m[keys[a]] > m[keys[b]]
-		}
-		return keys[a] < keys[b]
-	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // truthTemplate cuts the ground-truth ROI of a capture and builds its

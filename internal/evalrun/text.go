@@ -97,7 +97,7 @@ func (r *Result) Text() string {
 		if g.FTA.Failures == 0 {
 			continue
 		}
-		reasons = append(reasons, fmt.Sprintf("  %s %s %s: %s", g.Set, g.Modality, g.Method, fmtReasons(g.FTA.Reasons)))
+		reasons = append(reasons, fmt.Sprintf("  %s %s %s: %s", g.Set, g.Modality, g.Method, FormatCounts(g.FTA.Reasons)))
 	}
 	if len(reasons) > 0 {
 		b.WriteString("\nfailures to acquire, by reason:\n")
@@ -105,7 +105,7 @@ func (r *Result) Text() string {
 		b.WriteString("\n")
 	}
 	if len(r.Files) > 0 {
-		fmt.Fprintf(&b, "\nunreadable files (%s):\n", fmtReasons(r.Unreadable.Reasons))
+		fmt.Fprintf(&b, "\nunreadable files (%s):\n", FormatCounts(r.Unreadable.Reasons))
 		for i, f := range r.Files {
 			if i == 10 {
 				fmt.Fprintf(&b, "  ... and %d more\n", len(r.Files)-10)
@@ -126,7 +126,9 @@ func fmtTarget(t float64) string {
 	return strings.Replace(strconv.FormatFloat(t, 'e', 0, 64), "e-0", "e-", 1)
 }
 
-func fmtReasons(m map[string]int) string {
+// FormatCounts lists counts by key, largest first, ties by key:
+// "fingers closed 3, too blurry 1".
+func FormatCounts(m map[string]int) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
