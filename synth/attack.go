@@ -318,22 +318,10 @@ func (id *Identity) renderAttackDevice(a Attack, sampleN int, opts *Options) (*C
 			}
 		}
 	})
-	finish := func(buf []float32, salt uint64) *image.Gray {
-		img := &fimg.Image{W: s.w, H: s.h, Pix: buf}
-		s.blur(img)
-		g := newNoiseGen(mix(id.texSeed^uint64(sampleN)<<8) ^ salt)
-		out := image.NewGray(image.Rect(0, 0, s.w, s.h))
-		ns := float32(s.n.noise)
-		for i, v := range buf {
-			v += ns * g.next() * (0.5 + v)
-			out.Pix[i] = fimg.To8(v)
-		}
-		return out
-	}
 	tr.Mask = mask
 	tv := tr
 	tv.Modality = NIRVein
-	return &Capture{Image: finish(pl, 0x11), Truth: tr}, &Capture{Image: finish(vn, 0x12), Truth: tv}
+	return &Capture{Image: s.finishNIR(sampleN, pl, 0x11), Truth: tr}, &Capture{Image: s.finishNIR(sampleN, vn, 0x12), Truth: tv}
 }
 
 func abs32(v float32) float32 {

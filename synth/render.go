@@ -466,28 +466,16 @@ func (id *Identity) renderDevice(sampleN int, opts *Options, wantPalm, wantVein 
 			mask.Pix[i] = 255
 		}
 	})
-	finish := func(buf []float32, salt uint64) *image.Gray {
-		img := &fimg.Image{W: s.w, H: s.h, Pix: buf}
-		s.blur(img)
-		g := newNoiseGen(mix(id.texSeed^uint64(sampleN)<<8) ^ salt)
-		out := image.NewGray(image.Rect(0, 0, s.w, s.h))
-		ns := float32(s.n.noise)
-		for i, v := range buf {
-			v += ns * g.next() * (0.5 + v)
-			out.Pix[i] = fimg.To8(v)
-		}
-		return out
-	}
 	var pc, vc *Capture
 	tr := s.truth(sampleN, NIRPalm, diff)
 	tr.Mask = mask
 	if wantPalm {
-		pc = &Capture{Image: finish(pl, 1), Truth: tr}
+		pc = &Capture{Image: s.finishNIR(sampleN, pl, 1), Truth: tr}
 	}
 	if wantVein {
 		tv := tr
 		tv.Modality = NIRVein
-		vc = &Capture{Image: finish(vn, 2), Truth: tv}
+		vc = &Capture{Image: s.finishNIR(sampleN, vn, 2), Truth: tv}
 	}
 	return pc, vc
 }
@@ -612,4 +600,20 @@ func jpegRoundTrip(img *image.RGBA, q int) (image.Image, []byte) {
 		return img, nil
 	}
 	return dec, enc
+}
+
+// finishNIR turns a device frame's linear buffer into its 8-bit image: the
+// scene's blur, then sensor noise drawn from the identity, the sample and
+// salt (one salt per frame of a capture).
+func (s *scene) finishNIR(sampleN int, buf []float32, salt uint64) *image.Gray {
+	img := &fimg.Image{W: s.w, H: s.h, Pix: buf}
+	s.blur(img)
+	g := newNoiseGen(mix(s.id.texSeed^uint64(sampleN)<<8) ^ salt)
+	out := image.NewGray(image.Rect(0, 0, s.w, s.h))
+	ns := float32(s.n.noise)
+	for i, v := range buf {
+		v += ns * g.next() * (0.5 + v)
+		out.Pix[i] = fimg.To8(v)
+	}
+	return out
 }
