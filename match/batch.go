@@ -1,7 +1,6 @@
 package match
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"runtime"
@@ -96,14 +95,7 @@ func (g *Gallery) SearchBatch(dst [][]Candidate, ms []*Matcher, opts *SearchOpti
 
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	for _, m := range ms {
-		if m.probe.Dim() != g.dim {
-			panic(fmt.Sprintf("match: SearchBatch with a probe of dimension %d in a gallery of %d", m.probe.Dim(), g.dim))
-		}
-	}
-	if need := mode.keep(); g.keep&need != need {
-		panic(fmt.Sprintf("match: SearchBatch mode %v needs rows the gallery does not keep", mode))
-	}
+	g.mustServe("SearchBatch", mode, ms...)
 	if len(g.owner) == 0 {
 		return dst
 	}

@@ -37,12 +37,7 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	if m.probe.Dim() != g.dim {
-		panic(fmt.Sprintf("match: Search with a probe of dimension %d in a gallery of %d", m.probe.Dim(), g.dim))
-	}
-	if need := mode.keep(); g.keep&need != need {
-		panic(fmt.Sprintf("match: Search mode %v needs rows the gallery does not keep", mode))
-	}
+	g.mustServe("Search", mode, m)
 	if len(g.owner) == 0 {
 		return dst
 	}
@@ -277,4 +272,17 @@ func (t *scanTask) maxHamming() int {
 		return t.g.dim
 	}
 	return t.g.dim - int(math.Ceil(b))
+}
+
+// mustServe panics, naming the caller op, when a probe's dimension is not
+// the gallery's or the mode needs rows the gallery does not keep.
+func (g *Gallery) mustServe(op string, mode Mode, ms ...*Matcher) {
+	for _, m := range ms {
+		if m.probe.Dim() != g.dim {
+			panic(fmt.Sprintf("match: %s with a probe of dimension %d in a gallery of %d", op, m.probe.Dim(), g.dim))
+		}
+	}
+	if need := mode.keep(); g.keep&need != need {
+		panic(fmt.Sprintf("match: %s mode %v needs rows the gallery does not keep", op, mode))
+	}
 }
