@@ -129,7 +129,7 @@ func (g *Gallery) SearchBatch(dst [][]Candidate, ms []*Matcher, opts *SearchOpti
 			if mode == Binary {
 				score /= float64(g.dim)
 			}
-			dst[i] = append(dst[i], Candidate{ID: g.ids[h.key].id, Score: score})
+			dst[i] = append(dst[i], Candidate{ID: g.id(h.key), Score: score})
 		}
 	}
 	return dst

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -379,47 +380,55 @@ func BenchmarkScanRows(b *testing.B) {
 	})
 }
 
-// BenchmarkGalleryMemory reports the heap a gallery of 100,000 identities
-// with one template each holds per template, at d = 256, for each kept
-// representation: rows, identity records, the ID strings ("0" to
-// "99999") and the map from IDs. Per template, rows take 1024 bytes
-// (float32), 260 (int8 and its step) and 32 (binary), plus 4 for the row's
-// owner; the rest is the identity's record, ID and map entry.
+// BenchmarkGalleryMemory reports the heap a gallery of 100,000 and of
+// 1,000,000 identities with one template each holds per template, at
+// d = 256, for each kept representation: rows, the identity tables, the
+// arena of IDs ("0" to "999999") and the table of names. Per template,
+// rows take 1024 bytes (float32), 260 (int8 and its step) and 32
+// (binary), plus 8 for the row's owner and the next row of its identity;
+// the rest is the identity's first row, the start of its name, the name
+// (a length byte and its bytes) and the table's cells. Run it with
+// -benchtime 1x; the 1M galleries are skipped with -short.
 func BenchmarkGalleryMemory(b *testing.B) {
-	const n, dim = 100_000, 256
+	const dim = 256
 	rng := rand.New(rand.NewPCG(67, 68))
 	pool := make([]*Template, 1024)
 	for i := range pool {
 		pool[i] = mustTemplate(b, randVec(rng, dim))
 	}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = strconv.Itoa(i)
-	}
-	for _, k := range []struct {
-		name string
-		keep Keep
-	}{{"float32", KeepFloat32}, {"int8", KeepInt8}, {"binary", KeepBinary}, {"all", KeepAll}} {
-		b.Run(k.name, func(b *testing.B) {
-			var perTemplate float64
-			for b.Loop() {
-				var m0, m1 runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&m0)
-				g := NewGallery(dim, k.keep)
-				g.Grow(n) // as a gallery loaded from a store that knows its size
-				for i := range n {
-					id := string([]byte(ids[i])) // a fresh string, as one read from a store
-					if err := g.Add(id, pool[i%len(pool)]); err != nil {
-						b.Fatal(err)
-					}
+	for _, n := range []int{100_000, 1_000_000} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = strconv.Itoa(i)
+		}
+		for _, k := range []struct {
+			name string
+			keep Keep
+		}{{"float32", KeepFloat32}, {"int8", KeepInt8}, {"int8+binary", KeepInt8 | KeepBinary}, {"binary", KeepBinary}, {"all", KeepAll}} {
+			b.Run(fmt.Sprintf("%s/%d", k.name, n), func(b *testing.B) {
+				if n > 100_000 && testing.Short() {
+					b.Skip("1M templates; skipped with -short")
 				}
-				runtime.GC()
-				runtime.ReadMemStats(&m1)
-				perTemplate = float64(m1.HeapAlloc-m0.HeapAlloc) / n
-				runtime.KeepAlive(g)
-			}
-			b.ReportMetric(perTemplate, "B/template")
-		})
+				var perTemplate float64
+				for b.Loop() {
+					var m0, m1 runtime.MemStats
+					runtime.GC()
+					runtime.ReadMemStats(&m0)
+					g := NewGallery(dim, k.keep)
+					g.Grow(n) // as a gallery loaded from a store that knows its size
+					for i := range n {
+						id := string([]byte(ids[i])) // a fresh string, as one read from a store
+						if err := g.Add(id, pool[i%len(pool)]); err != nil {
+							b.Fatal(err)
+						}
+					}
+					runtime.GC()
+					runtime.ReadMemStats(&m1)
+					perTemplate = float64(m1.HeapAlloc-m0.HeapAlloc) / float64(n)
+					runtime.KeepAlive(g)
+				}
+				b.ReportMetric(perTemplate, "B/template")
+			})
+		}
 	}
 }

@@ -113,18 +113,18 @@ type Candidate struct {
 	Score float64
 }
 
-// identity is one enrolled identity and the gallery rows of its templates.
-type identity struct {
-	id   string
-	rows []int32
-}
-
 // Gallery is an in-memory 1:N search index: identities, each with one or
 // more templates, stored as flat arrays of contiguous rows. All methods are
 // safe for concurrent use. Searches share a read lock; Add, Replace and
 // Remove take the write lock, so they wait for searches in progress and
 // searches started after them wait for them. Make one with NewGallery; the
 // zero value is not usable.
+//
+// Besides its rows, a template costs 8 bytes (its identity and the next row
+// of that identity) and an identity about 10 bytes plus its name (the row
+// that starts its list, where its name lies in one shared byte arena, and
+// its share of an open-addressing table of names): no Go string, slice or
+// map entry is kept per identity or per row.
 type Gallery struct {
 	mu    sync.RWMutex
 	dim   int
@@ -137,9 +137,13 @@ type Gallery struct {
 	qstep []float32 // n, KeepInt8
 	codes []uint64  // n·words, KeepBinary
 	owner []int32   // n: row → identity slot
+	next  []int32   // n: the next row of the same identity, −1 after its last
 
-	ids  []identity
-	slot map[string]int32
+	names nameTable // identity slot ↔ name
+	first []int32   // per identity slot: its first row (the head of its next chain)
+	tmp   []int32   // scratch rows for deleteRows, under the write lock
+
+	part *partition // the coarse lists of Partition, or nil
 }
 
 // NewGallery returns an empty gallery of templates of dimension dim that
@@ -151,7 +155,9 @@ func NewGallery(dim int, keep Keep) *Gallery {
 	if keep == 0 {
 		keep = KeepAll
 	}
-	return &Gallery{dim: dim, words: CodeWords(dim), keep: keep, slot: make(map[string]int32)}
+	g := &Gallery{dim: dim, words: CodeWords(dim), keep: keep}
+	g.names.init()
+	return g
 }
 
 // Dim returns the dimension of the gallery's templates.
@@ -161,7 +167,7 @@ func (g *Gallery) Dim() int { return g.dim }
 func (g *Gallery) Len() int {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	return len(g.ids)
+	return len(g.first)
 }
 
 // Templates returns the number of templates of all identities.
@@ -171,8 +177,9 @@ func (g *Gallery) Templates() int {
 	return len(g.owner)
 }
 
-// Grow makes room for n more templates, so that adding them does not
-// reallocate the rows. It panics if n < 0.
+// Grow makes room for n more templates, and as many identities, so that
+// adding them does not reallocate the rows or the identity tables (only
+// the arena of names still grows as names arrive). It panics if n < 0.
 func (g *Gallery) Grow(n int) {
 	if n < 0 {
 		panic("match: Grow by a negative count")
@@ -190,6 +197,12 @@ func (g *Gallery) Grow(n int) {
 		g.codes = slices.Grow(g.codes, n*g.words)
 	}
 	g.owner = slices.Grow(g.owner, n)
+	g.next = slices.Grow(g.next, n)
+	g.first = slices.Grow(g.first, n)
+	g.names.grow(n)
+	if g.part != nil {
+		g.part.listOf = slices.Grow(g.part.listOf, n)
+	}
 }
 
 // Add enrols templates under id, after any the identity already has. It
@@ -201,8 +214,8 @@ func (g *Gallery) Add(id string, templates ...*Template) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s, ok := g.slot[id]
-	if !ok {
+	s, _ := g.names.find(id)
+	if s < 0 {
 		s = g.newIdentity(id)
 	}
 	g.appendRows(s, templates)
@@ -218,8 +231,8 @@ func (g *Gallery) Replace(id string, templates ...*Template) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s, ok := g.slot[id]
-	if ok {
+	s, _ := g.names.find(id)
+	if s >= 0 {
 		g.deleteRows(s)
 	} else {
 		s = g.newIdentity(id)
@@ -229,28 +242,27 @@ func (g *Gallery) Replace(id string, templates ...*Template) error {
 }
 
 // Remove deletes id and its templates, and reports whether it was enrolled.
-// The last rows move into the freed ones, so removal costs time in
-// proportion to the identity's templates, not to the gallery.
+// The last rows move into the freed ones, and the last identity into the
+// freed slot, so removal costs time in proportion to the identity's
+// templates (and those of the identities whose rows move), not to the
+// gallery.
 func (g *Gallery) Remove(id string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s, ok := g.slot[id]
-	if !ok {
+	s, pos := g.names.find(id)
+	if s < 0 {
 		return false
 	}
 	g.deleteRows(s)
-	last := int32(len(g.ids) - 1)
+	g.names.remove(pos, s)
+	last := int32(len(g.first) - 1)
 	if s != last {
-		moved := g.ids[last]
-		g.ids[s] = moved
-		g.slot[moved.id] = s
-		for _, r := range moved.rows {
+		g.first[s] = g.first[last]
+		for r := g.first[s]; r >= 0; r = g.next[r] {
 			g.owner[r] = s
 		}
 	}
-	g.ids[last] = identity{}
-	g.ids = g.ids[:last]
-	delete(g.slot, id)
+	g.first = g.first[:last]
 	return true
 }
 
@@ -270,12 +282,12 @@ func (g *Gallery) check(templates []*Template) error {
 }
 
 func (g *Gallery) newIdentity(id string) int32 {
-	if len(g.ids) >= math.MaxInt32 {
+	if len(g.first) >= math.MaxInt32-1 {
 		panic("match: too many identities")
 	}
-	s := int32(len(g.ids))
-	g.ids = append(g.ids, identity{id: id})
-	g.slot[id] = s
+	s := int32(len(g.first))
+	g.first = append(g.first, -1)
+	g.names.add(id, s)
 	return s
 }
 
@@ -294,8 +306,13 @@ func (g *Gallery) appendRows(s int32, templates []*Template) {
 		if g.keep&KeepBinary != 0 {
 			g.codes = append(g.codes, t.code...)
 		}
-		g.ids[s].rows = append(g.ids[s].rows, int32(len(g.owner)))
+		r := int32(len(g.owner))
 		g.owner = append(g.owner, s)
+		g.next = append(g.next, g.first[s])
+		g.first[s] = r
+		if g.part != nil {
+			g.part.addRow(r, t.vec)
+		}
 	}
 }
 
@@ -303,18 +320,27 @@ func (g *Gallery) appendRows(s int32, templates []*Template) {
 // into each hole. Taking the identity's rows from the highest down means
 // the last row never belongs to s unless it is the one being deleted.
 func (g *Gallery) deleteRows(s int32) {
-	rows := g.ids[s].rows
+	rows := g.tmp[:0]
+	for r := g.first[s]; r >= 0; r = g.next[r] {
+		rows = append(rows, r)
+	}
 	slices.Sort(rows)
+	g.first[s] = -1
 	for i := len(rows) - 1; i >= 0; i-- {
 		g.moveLastRow(int(rows[i]))
 	}
-	g.ids[s].rows = rows[:0]
+	g.tmp = rows[:0]
 }
 
 // moveLastRow overwrites row r with the last row and drops the last row.
+// The caller has unlinked row r from its identity's chain (or is dropping
+// the whole chain).
 func (g *Gallery) moveLastRow(r int) {
 	last := len(g.owner) - 1
 	d, w := g.dim, g.words
+	if g.part != nil {
+		g.part.moveRow(int32(r), int32(last))
+	}
 	if r != last {
 		if g.keep&KeepFloat32 != 0 {
 			copy(g.vecs[r*d:(r+1)*d], g.vecs[last*d:])
@@ -328,8 +354,17 @@ func (g *Gallery) moveLastRow(r int) {
 		}
 		o := g.owner[last]
 		g.owner[r] = o
-		rows := g.ids[o].rows
-		rows[slices.Index(rows, int32(last))] = int32(r)
+		g.next[r] = g.next[last]
+		// Point whatever led to the last row at r.
+		if g.first[o] == int32(last) {
+			g.first[o] = int32(r)
+		} else {
+			p := g.first[o]
+			for g.next[p] != int32(last) {
+				p = g.next[p]
+			}
+			g.next[p] = int32(r)
+		}
 	}
 	if g.keep&KeepFloat32 != 0 {
 		g.vecs = g.vecs[:last*d]
@@ -342,4 +377,10 @@ func (g *Gallery) moveLastRow(r int) {
 		g.codes = g.codes[:last*w]
 	}
 	g.owner = g.owner[:last]
+	g.next = g.next[:last]
 }
+
+// id returns the name of identity slot s. The string shares the arena's
+// bytes, which are never written again, so it stays valid and unchanged
+// after the identity is removed.
+func (g *Gallery) id(s int32) string { return g.names.name(s) }

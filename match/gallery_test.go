@@ -83,25 +83,37 @@ func (m *model) search(p *Template, o SearchOptions) []Candidate {
 // checkInvariants verifies the gallery's row bookkeeping against the model.
 func checkInvariants(t *testing.T, g *Gallery, m *model) {
 	t.Helper()
-	if len(g.ids) != len(m.ids) || len(g.slot) != len(m.ids) {
-		t.Fatalf("%d identities, %d slots, model has %d", len(g.ids), len(g.slot), len(m.ids))
+	if len(g.first) != len(m.ids) || len(g.names.at) != len(m.ids) {
+		t.Fatalf("%d identities, %d names, model has %d", len(g.first), len(g.names.at), len(m.ids))
+	}
+	used := 0
+	for _, c := range g.names.table {
+		if c != 0 {
+			used++
+		}
+	}
+	if used != len(m.ids) {
+		t.Fatalf("%d names in the table, model has %d identities", used, len(m.ids))
 	}
 	rows := 0
 	n := len(g.owner)
 	seen := make([]bool, n)
-	for s, idn := range g.ids {
-		if g.slot[idn.id] != int32(s) {
-			t.Fatalf("slot of %q is %d, stored at %d", idn.id, g.slot[idn.id], s)
+	for s := range g.first {
+		id := g.id(int32(s))
+		if got, _ := g.names.find(id); got != int32(s) {
+			t.Fatalf("slot of %q is %d, stored at %d", id, got, s)
 		}
-		ts := m.ts[idn.id]
-		if len(idn.rows) != len(ts) {
-			t.Fatalf("%q has %d rows, model %d templates", idn.id, len(idn.rows), len(ts))
+		ts, ok := m.ts[id]
+		if !ok {
+			t.Fatalf("slot %d holds %q, which the model does not have", s, id)
 		}
-		for _, r := range idn.rows {
+		k := 0
+		for r := g.first[s]; r >= 0; r = g.next[r] {
 			if seen[r] || g.owner[r] != int32(s) {
-				t.Fatalf("row %d of %q: seen %v, owner %d", r, idn.id, seen[r], g.owner[r])
+				t.Fatalf("row %d of %q: seen %v, owner %d", r, id, seen[r], g.owner[r])
 			}
 			seen[r] = true
+			k++
 			// The row holds one of the identity's templates.
 			found := false
 			for _, tp := range ts {
@@ -112,13 +124,19 @@ func checkInvariants(t *testing.T, g *Gallery, m *model) {
 				}
 			}
 			if !found {
-				t.Fatalf("row %d of %q holds none of its templates", r, idn.id)
+				t.Fatalf("row %d of %q holds none of its templates", r, id)
 			}
 		}
-		rows += len(idn.rows)
+		if k != len(ts) {
+			t.Fatalf("%q has %d rows, model %d templates", id, k, len(ts))
+		}
+		rows += k
 	}
-	if rows != n || len(g.vecs) != n*g.dim || len(g.q) != n*g.dim || len(g.qstep) != n || len(g.codes) != n*g.words {
+	if rows != n || len(g.next) != n || len(g.vecs) != n*g.dim || len(g.q) != n*g.dim || len(g.qstep) != n || len(g.codes) != n*g.words {
 		t.Fatalf("row counts disagree: %d rows of identities, %d owners", rows, n)
+	}
+	if g.part != nil {
+		checkPartition(t, g)
 	}
 }
 

@@ -64,7 +64,7 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 		if mode == Binary {
 			score /= float64(g.dim)
 		}
-		dst = append(dst, Candidate{ID: g.ids[h.key].id, Score: score})
+		dst = append(dst, Candidate{ID: g.id(h.key), Score: score})
 	}
 	return dst
 }

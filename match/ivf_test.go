@@ -1,0 +1,5 @@
+package match
+
+import "testing"
+
+func checkPartition(t *testing.T, g *Gallery) {}
