@@ -1,0 +1,5 @@
+//go:build !amd64 || purego
+
+package fimg
+
+func setPortable(bool) bool { return true }
