@@ -42,8 +42,8 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 		return dst
 	}
 
-	s := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(s)
+	s := getScratch()
+	defer putScratch(s)
 	var best *topk
 	switch mode {
 	case Exact, Int8:
@@ -103,8 +103,8 @@ func (g *Gallery) agreeFloor(t float64) float32 {
 	return float32(a)
 }
 
-// scratch is the per-search working memory, pooled so searches do not
-// allocate.
+// scratch is the per-search working memory, kept for reuse so searches do
+// not allocate.
 type scratch struct {
 	tasks  []scanTask
 	wg     sync.WaitGroup
@@ -112,7 +112,29 @@ type scratch struct {
 	final  topk
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+// scratchFree holds idle scratch spaces. Unlike a sync.Pool's, which a
+// garbage collection empties (so the first search after two collections
+// allocated again: the alloc per search that long 10M benchmarks showed),
+// they stay until a search takes them. A search finding none makes one; a
+// search finding the list full, after more than its capacity ran at once,
+// lets its space go.
+var scratchFree = make(chan *scratch, 64)
+
+func getScratch() *scratch {
+	select {
+	case s := <-scratchFree:
+		return s
+	default:
+		return new(scratch)
+	}
+}
+
+func putScratch(s *scratch) {
+	select {
+	case scratchFree <- s:
+	default:
+	}
+}
 
 // scan runs one pass of the given mode (Exact, Int8 or Binary) over the
 // whole gallery, split over goroutines, and returns the merged best k hits
