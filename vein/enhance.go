@@ -276,8 +276,8 @@ func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 		return nil, false
 	}
 	lo, scale := float32(mean-3*sd), float32(claheBins/(6*sd))
-	bins := make([]uint8, Size*Size)
-	for i, p := range m.Pix {
+	var bins [Size * Size]uint8
+	for i, p := range m.Pix[:Size*Size] {
 		b := int((p - lo) * scale)
 		bins[i] = uint8(min(max(b, 0), claheBins-1))
 	}
@@ -285,12 +285,14 @@ func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 	var lut [claheTiles][claheTiles][claheBins]float32
 	for ty := range claheTiles {
 		for tx := range claheTiles {
-			var hist [claheBins]float32
+			var count [claheBins]int32
 			cnt := 0
 			for y := ty * t; y < (ty+1)*t; y++ {
-				for x := tx * t; x < (tx+1)*t; x++ {
-					if valid[y*Size+x] {
-						hist[bins[y*Size+x]]++
+				row := bins[y*Size+tx*t : y*Size+(tx+1)*t]
+				ok := valid[y*Size+tx*t : y*Size+(tx+1)*t]
+				for x, b := range row {
+					if ok[x] {
+						count[b%claheBins]++
 						cnt++
 					}
 				}
@@ -302,11 +304,13 @@ func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 				}
 				continue
 			}
+			var hist [claheBins]float32
 			limit := claheClip * float32(cnt) / claheBins
 			var excess float32
-			for b, c := range hist {
-				if c > limit {
-					excess += c - limit
+			for b, c := range count {
+				hist[b] = float32(c)
+				if hist[b] > limit {
+					excess += hist[b] - limit
 					hist[b] = limit
 				}
 			}
@@ -320,30 +324,72 @@ func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 	}
 	out := fimg.New(Size, Size)
 	for y := range Size {
-		fy := (float32(y)+0.5)/t - 0.5
-		y0 := int(math.Floor(float64(fy)))
-		wy := fy - float32(y0)
-		y1 := min(y0+1, claheTiles-1)
-		y0 = max(y0, 0)
-		for x := range Size {
-			i := y*Size + x
-			if !valid[i] {
-				out.Pix[i] = 0.5
-				continue
+		ay := &claheAxis[y]
+		l0, l1 := &lut[ay.t0%claheTiles], &lut[ay.t1%claheTiles]
+		wy, wy1 := ay.w, ay.w1
+		row := out.Pix[y*Size : (y+1)*Size]
+		ok := valid[y*Size : (y+1)*Size]
+		bs := bins[y*Size : (y+1)*Size]
+		for _, run := range claheRuns {
+			ax := &claheAxis[run.x0]
+			x0, x1 := int(run.x0), int(run.x1)
+			a0, a1 := &l0[ax.t0%claheTiles], &l0[ax.t1%claheTiles]
+			b0, b1 := &l1[ax.t0%claheTiles], &l1[ax.t1%claheTiles]
+			for x := x0; x < x1; x++ {
+				if !ok[x] {
+					row[x] = 0.5
+					continue
+				}
+				b := bs[x] % claheBins
+				wx, wx1 := claheAxis[x].w, claheAxis[x].w1
+				top := a0[b]*wx1 + a1[b]*wx
+				bot := b0[b]*wx1 + b1[b]*wx
+				row[x] = top*wy1 + bot*wy
 			}
-			fx := (float32(x)+0.5)/t - 0.5
-			x0 := int(math.Floor(float64(fx)))
-			wx := fx - float32(x0)
-			x1 := min(x0+1, claheTiles-1)
-			x0 = max(x0, 0)
-			b := bins[i]
-			top := lut[y0][x0][b]*(1-wx) + lut[y0][x1][b]*wx
-			bot := lut[y1][x0][b]*(1-wx) + lut[y1][x1][b]*wx
-			out.Pix[i] = top*(1-wy) + bot*wy
 		}
 	}
 	return out, true
 }
+
+// claheRuns splits the columns (and rows) into runs between the same two
+// tile centres: x0 <= x < x1.
+var claheRuns = func() (runs [claheTiles + 1]struct{ x0, x1 uint8 }) {
+	k := 0
+	for x := 1; x <= Size; x++ {
+		if x == Size || claheAxis[x].t0 != claheAxis[x-1].t0 || claheAxis[x].t1 != claheAxis[x-1].t1 {
+			runs[k].x1 = uint8(x)
+			if k+1 < len(runs) && x < Size {
+				runs[k+1].x0 = uint8(x)
+			}
+			k++
+		}
+	}
+	if k != len(runs) {
+		panic("vein: CLAHE runs")
+	}
+	return runs
+}()
+
+// claheTap is, for one column (or row) of the working map, the two CLAHE
+// tiles whose mappings it interpolates, t0 with weight w1 = 1 - w and t1
+// with weight w (t0 = t1 at the edges).
+type claheTap struct {
+	t0, t1 uint8
+	w, w1  float32
+}
+
+// claheAxis holds the claheTap of each column (and row): the position
+// between tile centres is (x + 0.5)/t - 0.5 tiles, t = Size/claheTiles.
+var claheAxis = func() (a [Size]claheTap) {
+	const t = Size / claheTiles
+	for x := range Size {
+		fx := (float32(x)+0.5)/t - 0.5
+		x0 := int(math.Floor(float64(fx)))
+		w := fx - float32(x0)
+		a[x] = claheTap{uint8(max(x0, 0)), uint8(min(x0+1, claheTiles-1)), w, 1 - w}
+	}
+	return a
+}()
 
 // bilateral smooths m with a 5 x 5 bilateral filter: neighbours are
 // weighted by distance and by grey-level difference, so noise is averaged

@@ -1,0 +1,74 @@
+package vein
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/palmid/palmid/internal/fimg"
+)
+
+// TestEnhanceExact checks that clahe and bilateral give the same bits as
+// the plain loops of enhance_ref_test.go, on the stages of the test ROIs
+// and on random maps with random holes in the mask (whole tiles invalid
+// included).
+func TestEnhanceExact(t *testing.T) {
+	type input struct {
+		m     *fimg.Image
+		valid []bool
+	}
+	var ins []input
+	veins, _ := testROIs()
+	for _, roi := range veins {
+		img, valid, err := resample(roi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, input{flatField(img, valid, illumSigma), valid})
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for k := range 20 {
+		m := fimg.New(Size, Size)
+		valid := make([]bool, Size*Size)
+		for i := range m.Pix {
+			m.Pix[i] = float32(r.NormFloat64() * 0.05)
+			valid[i] = r.IntN(10) > k%4
+		}
+		if k%5 == 0 { // an empty tile
+			for y := range Size / claheTiles {
+				for x := range Size / claheTiles {
+					valid[y*Size+x] = false
+				}
+			}
+		}
+		ins = append(ins, input{m, valid})
+	}
+	same := func(what string, k int, got, want *fimg.Image) {
+		t.Helper()
+		for i := range want.Pix {
+			if math.Float32bits(got.Pix[i]) != math.Float32bits(want.Pix[i]) {
+				t.Fatalf("%s, input %d: pixel %d = %v, want %v", what, k, i, got.Pix[i], want.Pix[i])
+			}
+		}
+	}
+	for k, in := range ins {
+		want, ok := claheRef(in.m, in.valid)
+		got, ok2 := clahe(in.m, in.valid)
+		if ok != ok2 {
+			t.Fatalf("clahe, input %d: ok %v, want %v", k, ok2, ok)
+		}
+		if !ok {
+			continue
+		}
+		same("clahe", k, got, want)
+		same("bilateral", k, bilateral(want), bilateralRef(want))
+	}
+	// Bilateral on values outside [0, 1] and with steps of every size.
+	for k := range 5 {
+		m := fimg.New(Size, Size)
+		for i := range m.Pix {
+			m.Pix[i] = float32(r.Float64()*1.4 - 0.2)
+		}
+		same("bilateral (wide range)", k, bilateral(m), bilateralRef(m))
+	}
+}
