@@ -69,8 +69,8 @@ func dotInt8x4Go(p []int16, r []int8, out *[4]int32) {
 //
 // A nil opts means DefaultSearchOptions. The scan is split over GOMAXPROCS
 // goroutines as Search's is. Rerank modes rescore each probe's candidates
-// exactly after the batched prefilter. A batch of one probe is Search's
-// (its single-probe scans are faster), with Search's exact scores.
+// exactly after the batched prefilter. A batch of one probe, and a batch
+// with Probes > 0 in a partitioned gallery, run Search for each probe.
 //
 // It panics where Search would for any of the matchers.
 func (g *Gallery) SearchBatch(dst [][]Candidate, ms []*Matcher, opts *SearchOptions) [][]Candidate {
@@ -93,10 +93,13 @@ func (g *Gallery) SearchBatch(dst [][]Candidate, ms []*Matcher, opts *SearchOpti
 	if len(ms) == 0 {
 		return dst
 	}
-	if len(ms) == 1 {
+	if len(ms) == 1 || o.Probes > 0 && g.partitioned() {
 		// Search's single-probe row kernels read the rows faster than the
-		// four-probe kernels with three empty probes.
-		dst[0] = g.Search(dst[0], ms[0], opts)
+		// four-probe kernels with three empty probes, and each probe of a
+		// partitioned gallery scans lists of its own.
+		for i, m := range ms {
+			dst[i] = g.Search(dst[i], m, opts)
+		}
 		return dst
 	}
 

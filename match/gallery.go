@@ -100,6 +100,12 @@ type SearchOptions struct {
 	// BinaryInt8Rerank rescore. Zero or less means 10·K; values below K are raised
 	// to K.
 	Rerank int
+	// Probes is the number of lists a partitioned gallery (Partition)
+	// scans: those whose centroids are nearest the probe. Zero or less
+	// scans every row, as galleries without lists always do. Fewer probes
+	// are faster and miss more: see "Which path to use" in the package
+	// documentation.
+	Probes int
 }
 
 // DefaultSearchOptions are the options of a Search given nil: the best
@@ -143,7 +149,8 @@ type Gallery struct {
 	first []int32   // per identity slot: its first row (the head of its next chain)
 	tmp   []int32   // scratch rows for deleteRows, under the write lock
 
-	part *partition // the coarse lists of Partition, or nil
+	part    *partition // the coarse lists of Partition, or nil
+	version uint64     // counts changes, for Partition
 }
 
 // NewGallery returns an empty gallery of templates of dimension dim that
@@ -214,6 +221,7 @@ func (g *Gallery) Add(id string, templates ...*Template) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.version++
 	s, _ := g.names.find(id)
 	if s < 0 {
 		s = g.newIdentity(id)
@@ -231,6 +239,7 @@ func (g *Gallery) Replace(id string, templates ...*Template) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.version++
 	s, _ := g.names.find(id)
 	if s >= 0 {
 		g.deleteRows(s)
@@ -249,6 +258,7 @@ func (g *Gallery) Replace(id string, templates ...*Template) error {
 func (g *Gallery) Remove(id string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.version++
 	s, pos := g.names.find(id)
 	if s < 0 {
 		return false

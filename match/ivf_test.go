@@ -1,5 +1,335 @@
 package match
 
-import "testing"
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
 
-func checkPartition(t *testing.T, g *Gallery) {}
+// checkPartition verifies a partitioned gallery's lists: every row in
+// exactly the list listOf names, each list ascending.
+func checkPartition(t *testing.T, g *Gallery) {
+	t.Helper()
+	p := g.part
+	n := len(g.owner)
+	if len(p.listOf) != n {
+		t.Fatalf("listOf has %d rows, gallery %d", len(p.listOf), n)
+	}
+	seen := make([]bool, n)
+	total := 0
+	for l, rows := range p.rows {
+		if !slices.IsSorted(rows) {
+			t.Fatalf("list %d not ascending: %v", l, rows)
+		}
+		for _, r := range rows {
+			if int(r) >= n || seen[r] || p.listOf[r] != int32(l) {
+				t.Fatalf("row %d in list %d: listOf %d, seen %v", r, l, p.listOf[r], seen[r])
+			}
+			seen[r] = true
+		}
+		total += len(rows)
+	}
+	if total != n {
+		t.Fatalf("lists hold %d rows, gallery %d", total, n)
+	}
+}
+
+// signatureModel draws unit vectors with the structure of learned
+// embeddings rather than isotropic random ones: a direction common to all
+// (squared weight 0.09), one of 64 cluster centres drawn with Zipf
+// weights, the largest cluster holding about a fifth of the vectors
+// (0.30), 8 strong principal directions with variances falling as 1/j
+// (0.30 in all) and an isotropic remainder (0.31). Two vectors of one
+// cluster have a cosine of about 0.4, of two clusters about 0.1; in
+// isotropic random vectors every pair has about 0 ± 0.06.
+type signatureModel struct {
+	dim     int
+	mean    []float32
+	centres [][]float32
+	cum     []float64 // cumulative cluster weights
+	basis   [][]float32
+	lambda  []float64
+}
+
+func newSignatureModel(rng *rand.Rand, dim int) *signatureModel {
+	unit := func() []float32 {
+		v := randVec(rng, dim)
+		normalizeInPlace(v)
+		return v
+	}
+	m := &signatureModel{dim: dim, mean: unit()}
+	var sum float64
+	for c := range 64 {
+		m.centres = append(m.centres, unit())
+		sum += 1 / float64(c+1)
+		m.cum = append(m.cum, sum)
+	}
+	for i := range m.cum {
+		m.cum[i] /= sum
+	}
+	var ls float64
+	for j := range 8 {
+		m.basis = append(m.basis, unit())
+		m.lambda = append(m.lambda, 1/float64(j+1))
+		ls += 1 / float64(j+1)
+	}
+	for j := range m.lambda {
+		m.lambda[j] = math.Sqrt(0.30 * m.lambda[j] / ls)
+	}
+	return m
+}
+
+func (m *signatureModel) draw(rng *rand.Rand) []float32 {
+	c, _ := slices.BinarySearch(m.cum, rng.Float64())
+	c = min(c, len(m.centres)-1)
+	x := make([]float32, m.dim)
+	iso := math.Sqrt(0.31 / float64(m.dim))
+	for i := range x {
+		x[i] = 0.3*m.mean[i] + float32(math.Sqrt(0.30))*m.centres[c][i] + float32(iso*rng.NormFloat64())
+	}
+	for j, b := range m.basis {
+		z := float32(m.lambda[j] * rng.NormFloat64())
+		for i := range x {
+			x[i] += z * b[i]
+		}
+	}
+	return x
+}
+
+// vectorModels are the two kinds of gallery vectors the recall tests use.
+var vectorModels = []string{"isotropic", "signature"}
+
+func drawVectors(rng *rand.Rand, model string, n, dim int) [][]float32 {
+	vs := make([][]float32, n)
+	var sm *signatureModel
+	if model == "signature" {
+		sm = newSignatureModel(rng, dim)
+	}
+	for i := range vs {
+		if sm != nil {
+			vs[i] = sm.draw(rng)
+		} else {
+			vs[i] = randVec(rng, dim)
+		}
+	}
+	return vs
+}
+
+// listBalance summarises list sizes: smallest, median, largest, and the
+// ratio of the expected rows scanned per probed list (weighting lists by
+// their rows, as probes land in big lists more often) to the mean size.
+func listBalance(sizes []int) string {
+	s := slices.Clone(sizes)
+	slices.Sort(s)
+	var sum, sq float64
+	for _, x := range s {
+		sum += float64(x)
+		sq += float64(x) * float64(x)
+	}
+	mean := sum / float64(len(s))
+	return fmt.Sprintf("%d lists, rows min %d median %d max %d, mean %.0f, size-weighted mean / mean %.2f",
+		len(s), s[0], s[len(s)/2], s[len(s)-1], mean, sq/sum/mean)
+}
+
+// TestPartitionExplore prints recall@1 of partitioned searches against
+// exact search for both vector models, several noise levels and numbers
+// of probes. It runs with PALMID_IVF_EXPLORE=N (the gallery's size).
+func TestPartitionExplore(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("PALMID_IVF_EXPLORE"))
+	if n == 0 {
+		t.Skip("PALMID_IVF_EXPLORE unset")
+	}
+	const dim = 256
+	nProbes := 200
+	if s := os.Getenv("PALMID_IVF_PROBES"); s != "" {
+		nProbes, _ = strconv.Atoi(s)
+	}
+	for _, model := range vectorModels {
+		rng := rand.New(rand.NewPCG(81, 82))
+		vecs := drawVectors(rng, model, n, dim)
+		g := NewGallery(dim, KeepAll)
+		g.Grow(n)
+		for i, v := range vecs {
+			g.Add(strconv.Itoa(i), mustTemplate(t, v))
+		}
+		g.Partition(nil)
+		t.Logf("%s, N=%d: %s", model, n, listBalance(g.Lists()))
+		probeCounts := []int{1, 4, 16, 32, 64, 128, 256}
+		for _, sigma := range []float64{0.5, 0.8, 1.2, 2} {
+			hits := make([]int, len(probeCounts))
+			var dst []Candidate
+			for range nProbes {
+				j := rng.IntN(n)
+				m := NewMatcher(mustTemplate(t, noisy(rng, vecs[j], sigma)))
+				dst = g.Search(dst, m, &SearchOptions{K: 1, Threshold: math.Inf(-1)})
+				exact := dst[0].ID
+				for i, pc := range probeCounts {
+					dst = g.Search(dst, m, &SearchOptions{K: 1, Threshold: math.Inf(-1), Mode: Int8Rerank, Probes: pc})
+					if len(dst) > 0 && dst[0].ID == exact {
+						hits[i]++
+					}
+				}
+			}
+			line := fmt.Sprintf("  noise %.1f (cos %.2f):", sigma, 1/math.Sqrt(1+sigma*sigma))
+			for i, pc := range probeCounts {
+				line += fmt.Sprintf(" %d:%.3f", pc, float64(hits[i])/float64(nProbes))
+			}
+			t.Log(line)
+		}
+	}
+}
+
+// TestPartitionMatchesBruteForce partitions a gallery under random Add,
+// Replace and Remove calls, checking the lists' bookkeeping, that a search
+// probing every list is the flat search, and that searches probing few
+// lists return true scores of enrolled templates, best first.
+func TestPartitionMatchesBruteForce(t *testing.T) {
+	const dim = 48
+	rng := rand.New(rand.NewPCG(83, 84))
+	g, m := NewGallery(dim, KeepAll), newModel()
+	pool := make([]*Template, 400)
+	for i := range pool {
+		pool[i] = mustTemplate(t, randVec(rng, dim))
+	}
+	pick := func() []*Template {
+		ts := make([]*Template, 1+rng.IntN(3))
+		for i := range ts {
+			ts[i] = pool[rng.IntN(len(pool))]
+		}
+		return ts
+	}
+	nextID := 0
+	add := func() {
+		id := fmt.Sprint("id", nextID)
+		nextID++
+		ts := pick()
+		g.Add(id, ts...)
+		m.add(id, ts...)
+	}
+	for range 600 {
+		add()
+	}
+	steps := 12
+	if testing.Short() || raceEnabled {
+		steps = 6
+	}
+	for step := range steps {
+		if step%3 == 0 {
+			g.Partition(&PartitionOptions{Lists: 5 + 7*step, Seed: uint64(step)})
+			checkInvariants(t, g, m)
+		}
+		for range 150 {
+			switch op := rng.IntN(10); {
+			case op < 5 || len(m.ids) == 0:
+				add()
+			case op < 6:
+				id := m.ids[rng.IntN(len(m.ids))]
+				ts := pick()
+				g.Add(id, ts...)
+				m.add(id, ts...)
+			case op < 8:
+				id := m.ids[rng.IntN(len(m.ids))]
+				ts := pick()
+				g.Replace(id, ts...)
+				m.replace(id, ts...)
+			default:
+				id := m.ids[rng.IntN(len(m.ids))]
+				g.Remove(id)
+				m.remove(id)
+			}
+		}
+		checkInvariants(t, g, m)
+		lists := len(g.Lists())
+		for _, procs := range []int{1, 3} {
+			withProcs(procs, func() {
+				for range 4 {
+					p := mustTemplate(t, randVec(rng, dim))
+					for _, mode := range []Mode{Exact, Int8, Binary} {
+						o := SearchOptions{K: 5, Threshold: math.Inf(-1), Mode: mode, Probes: lists}
+						checkSearch(t, g, m, p, o)
+						o.Probes = 1 + rng.IntN(3)
+						got := g.Search(nil, NewMatcher(p), &o)
+						for i, c := range got {
+							ok := false
+							for _, tp := range m.ts[c.ID] {
+								ok = ok || modeScore(mode, p, tp) == c.Score
+							}
+							if !ok || i > 0 && c.Score > got[i-1].Score {
+								t.Fatalf("%v, %d probes: candidate %d %v is no template's score, or out of order: %v", mode, o.Probes, i, c, got)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestPartitionConcurrent runs searches of every list and of a few lists
+// beside Add, Replace, Remove and Partition; run it with -race.
+func TestPartitionConcurrent(t *testing.T) {
+	const dim = 32
+	rng := rand.New(rand.NewPCG(85, 86))
+	g := NewGallery(dim, 0)
+	stable := make([]*Template, 30)
+	for i := range stable {
+		stable[i] = mustTemplate(t, randVec(rng, dim))
+		g.Add(fmt.Sprint("stable", i), stable[i])
+	}
+	churn := make([]*Template, 300)
+	for i := range churn {
+		churn[i] = mustTemplate(t, randVec(rng, dim))
+	}
+	for i := range 3000 {
+		g.Add(fmt.Sprint("bulk", i), churn[i%len(churn)])
+	}
+	g.Partition(&PartitionOptions{Lists: 20})
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		rng := rand.New(rand.NewPCG(87, 88))
+		for i := 0; !stop.Load(); i++ {
+			id := fmt.Sprint("churn", rng.IntN(200))
+			switch rng.IntN(3) {
+			case 0:
+				g.Add(id, churn[rng.IntN(len(churn))])
+			case 1:
+				g.Replace(id, churn[rng.IntN(len(churn))], churn[rng.IntN(len(churn))])
+			default:
+				g.Remove(id)
+			}
+			if i%100 == 99 {
+				g.Partition(&PartitionOptions{Lists: 10 + i%20, Seed: uint64(i)})
+			}
+		}
+	})
+	withProcs(4, func() {
+		var sw sync.WaitGroup
+		for w := range 2 {
+			sw.Go(func() {
+				dst := make([]Candidate, 0, 5)
+				for i := range 60 {
+					j := (w*60 + i) % len(stable)
+					m := NewMatcher(stable[j])
+					for _, mode := range []Mode{Exact, Int8Rerank, BinaryInt8Rerank} {
+						dst = g.Search(dst, m, &SearchOptions{K: 5, Mode: mode, Probes: 1 << 20})
+						if len(dst) == 0 || dst[0].ID != fmt.Sprint("stable", j) {
+							t.Errorf("%v: search for stable%d found %v", mode, j, dst)
+							return
+						}
+						dst = g.Search(dst, m, &SearchOptions{K: 5, Mode: mode, Probes: 2})
+					}
+				}
+			})
+		}
+		sw.Wait()
+	})
+	stop.Store(true)
+	wg.Wait()
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -44,18 +45,22 @@ func (g *Gallery) Search(dst []Candidate, m *Matcher, opts *SearchOptions) []Can
 
 	s := getScratch()
 	defer putScratch(s)
+	var ranges []rowRange // nil: every row
+	if g.part != nil && o.Probes > 0 {
+		ranges = s.probeRanges(g, m.probe.vec, o.Probes)
+	}
 	var best *topk
 	switch mode {
 	case Exact, Int8:
-		best = s.scan(g, m.probe, mode, k, floor32(o.Threshold), true)
+		best = s.scan(g, m.probe, ranges, mode, k, floor32(o.Threshold), true)
 	case Binary:
-		best = s.scan(g, m.probe, mode, k, g.agreeFloor(o.Threshold), true)
+		best = s.scan(g, m.probe, ranges, mode, k, g.agreeFloor(o.Threshold), true)
 	default:
 		r := o.Rerank
 		if r <= 0 {
 			r = 10 * k
 		}
-		pre := s.scan(g, m.probe, mode.scan(), max(r, k), float32(math.Inf(-1)), false)
+		pre := s.scan(g, m.probe, ranges, mode.scan(), max(r, k), float32(math.Inf(-1)), false)
 		best = &s.final
 		g.rescore(best, m.probe, pre, mode, k, o.Threshold)
 	}
@@ -110,46 +115,122 @@ type scratch struct {
 	wg     sync.WaitGroup
 	merged topk
 	final  topk
+	cents  []float32  // scores of list centroids
+	lists  topk       // the lists to probe
+	ranges []rowRange // their rows
 }
 
-// scratchFree holds idle scratch spaces. Unlike a sync.Pool's, which a
-// garbage collection empties (so the first search after two collections
-// allocated again: the alloc per search that long 10M benchmarks showed),
-// they stay until a search takes them. A search finding none makes one; a
-// search finding the list full, after more than its capacity ran at once,
-// lets its space go.
-var scratchFree = make(chan *scratch, 64)
+// rowRange is the rows [lo, hi) of a gallery.
+type rowRange struct{ lo, hi int32 }
+
+// probeRanges returns the rows of the probes lists whose centroids have
+// the largest inner products with the probe p, as runs of consecutive rows
+// in ascending order.
+func (s *scratch) probeRanges(g *Gallery, p []float32, probes int) []rowRange {
+	part := g.part
+	nl := len(part.rows)
+	s.cents = grow(s.cents, nl)
+	scoreCentroids(p, part.cents, s.cents)
+	s.lists.reset(min(probes, nl), float32(math.Inf(-1)), false)
+	for l, c := range s.cents {
+		if c >= s.lists.bound() {
+			s.lists.push(c, int32(l))
+		}
+	}
+	// Lists in ascending order of their first rows, for a forward sweep.
+	slices.SortFunc(s.lists.h, func(a, b hit) int { return int(a.key) - int(b.key) })
+	rs := s.ranges[:0]
+	for _, h := range s.lists.h {
+		rows := part.rows[h.key]
+		for i := 0; i < len(rows); {
+			j := i + 1
+			for j < len(rows) && rows[j] == rows[j-1]+1 {
+				j++
+			}
+			rs = append(rs, rowRange{rows[i], rows[j-1] + 1})
+			i = j
+		}
+	}
+	if rs == nil {
+		rs = []rowRange{} // not nil: no rows, rather than every row
+	}
+	s.ranges = rs
+	return rs
+}
+
+// scratchFree holds idle scratch spaces, most recently used on top. Unlike
+// a sync.Pool's, which a garbage collection empties (so the first search
+// after two collections allocated again: the alloc per search that long
+// 10M benchmarks showed), they stay until a search takes them. A search
+// finding none makes one; one finding the stack full, after more searches
+// than its capacity ran at once, lets its space go.
+var scratchFree struct {
+	sync.Mutex
+	s []*scratch
+}
+
+const maxFreeScratch = 64
 
 func getScratch() *scratch {
-	select {
-	case s := <-scratchFree:
+	f := &scratchFree
+	f.Lock()
+	defer f.Unlock()
+	if n := len(f.s); n > 0 {
+		s := f.s[n-1]
+		f.s = f.s[:n-1]
 		return s
-	default:
-		return new(scratch)
 	}
+	return new(scratch)
 }
 
 func putScratch(s *scratch) {
-	select {
-	case scratchFree <- s:
-	default:
+	f := &scratchFree
+	f.Lock()
+	defer f.Unlock()
+	if len(f.s) < maxFreeScratch {
+		f.s = append(f.s, s)
 	}
 }
 
 // scan runs one pass of the given mode (Exact, Int8 or Binary) over the
-// whole gallery, split over goroutines, and returns the merged best k hits
-// of at least floor: identities if dedupe, rows otherwise.
-func (s *scratch) scan(g *Gallery, p *Template, mode Mode, k int, floor float32, dedupe bool) *topk {
+// rows of ranges, or the whole gallery if ranges is nil, split over
+// goroutines, and returns the merged best k hits of at least floor:
+// identities if dedupe, rows otherwise.
+func (s *scratch) scan(g *Gallery, p *Template, ranges []rowRange, mode Mode, k int, floor float32, dedupe bool) *topk {
 	n := len(g.owner)
-	w := min(runtime.GOMAXPROCS(0), (n+minRowsPerWorker-1)/minRowsPerWorker)
+	if ranges != nil {
+		n = 0
+		for _, r := range ranges {
+			n += int(r.hi - r.lo)
+		}
+	}
+	w := max(1, min(runtime.GOMAXPROCS(0), (n+minRowsPerWorker-1)/minRowsPerWorker))
 	if cap(s.tasks) < w {
 		s.tasks = make([]scanTask, w)
 	}
 	s.tasks = s.tasks[:w]
+	ri, done := 0, int32(0) // the next range, and its rows already given out
 	for i := range s.tasks {
 		t := &s.tasks[i]
 		t.g, t.p, t.mode = g, p, mode
 		t.lo, t.hi = n*i/w, n*(i+1)/w
+		t.all, t.ranges = ranges == nil, nil
+		if ranges != nil {
+			// This task's share of the ranges' rows, splitting ranges
+			// where the shares meet.
+			t.rbuf = t.rbuf[:0]
+			for want := int32(t.hi - t.lo); want > 0 && ri < len(ranges); {
+				r := ranges[ri]
+				lo := r.lo + done
+				hi := min(r.hi, lo+want)
+				t.rbuf = append(t.rbuf, rowRange{lo, hi})
+				want -= hi - lo
+				if done = hi - r.lo; hi == r.hi {
+					ri, done = ri+1, 0
+				}
+			}
+			t.ranges = t.rbuf
+		}
 		t.top.reset(k, floor, dedupe)
 		t.wg = &s.wg
 	}
@@ -169,7 +250,7 @@ func (s *scratch) scan(g *Gallery, p *Template, mode Mode, k int, floor float32,
 		for _, h := range t.top.h {
 			s.merged.push(h.score, h.key)
 		}
-		t.g, t.p, t.wg = nil, nil, nil // let go of the gallery while pooled
+		t.g, t.p, t.wg, t.ranges = nil, nil, nil, nil // let go of the gallery while pooled
 	}
 	return &s.merged
 }
@@ -188,12 +269,16 @@ func scanWorker() {
 	t.wg.Done()
 }
 
-// scanTask scans rows [lo, hi) of a gallery into top.
+// scanTask scans rows [lo, hi) of a gallery into top, or the rows of
+// ranges if it is not nil.
 type scanTask struct {
 	g      *Gallery
 	p      *Template
 	mode   Mode
 	lo, hi int
+	all    bool // scan [lo, hi), not ranges
+	ranges []rowRange
+	rbuf   []rowRange
 	top    topk
 	wg     *sync.WaitGroup
 	fbuf   [scanBlockRows]float32 // float32 scores of a block of rows
@@ -201,13 +286,23 @@ type scanTask struct {
 }
 
 func (t *scanTask) run() {
+	if t.all {
+		t.scanRows(t.lo, t.hi)
+		return
+	}
+	for _, r := range t.ranges {
+		t.scanRows(int(r.lo), int(r.hi))
+	}
+}
+
+func (t *scanTask) scanRows(lo, hi int) {
 	switch t.mode {
 	case Exact:
-		t.scanFloat32()
+		t.scanFloat32(lo, hi)
 	case Int8:
-		t.scanInt8()
+		t.scanInt8(lo, hi)
 	case Binary:
-		t.scanBinary()
+		t.scanBinary(lo, hi)
 	}
 }
 
@@ -224,12 +319,12 @@ func (t *scanTask) key(r int) int32 {
 // then offer the top-k only the scores that reach its bound: one compare per
 // row, rows in ascending order, so the results are those of a row-by-row scan.
 
-func (t *scanTask) scanFloat32() {
+func (t *scanTask) scanFloat32(first, end int) {
 	p, d, rows, top := t.p.vec, t.g.dim, t.g.vecs, &t.top
 	bound := top.bound()
 	out := t.fbuf[:]
-	for lo := t.lo; lo < t.hi; lo += len(out) {
-		n := min(len(out), t.hi-lo)
+	for lo := first; lo < end; lo += len(out) {
+		n := min(len(out), end-lo)
 		sc := out[:n]
 		dotRowsF32(p, rows[lo*d:(lo+n)*d], sc)
 		for i, s := range sc {
@@ -243,12 +338,12 @@ func (t *scanTask) scanFloat32() {
 }
 
 // scanInt8 scores rows by the estimated cosine DotInt8·step·probe step.
-func (t *scanTask) scanInt8() {
+func (t *scanTask) scanInt8(first, end int) {
 	p, pstep, d, rows, steps, top := t.p.q, t.p.qstep, t.g.dim, t.g.q, t.g.qstep, &t.top
 	bound := top.bound()
 	out := t.ibuf[:]
-	for lo := t.lo; lo < t.hi; lo += len(out) {
-		n := min(len(out), t.hi-lo)
+	for lo := first; lo < end; lo += len(out) {
+		n := min(len(out), end-lo)
 		dots := out[:n]
 		dotRowsInt8(p, rows[lo*d:(lo+n)*d], dots)
 		st := steps[lo : lo+n]
@@ -265,13 +360,13 @@ func (t *scanTask) scanInt8() {
 
 // scanBinary scores rows by the number of agreeing bits, dim − Hamming,
 // and skips rows by comparing Hamming distances with an integer bound.
-func (t *scanTask) scanBinary() {
+func (t *scanTask) scanBinary(first, end int) {
 	p, w, codes, top := t.p.code, t.g.words, t.g.codes, &t.top
 	d := t.g.dim
 	maxH := int32(t.maxHamming())
 	out := t.ibuf[:]
-	for lo := t.lo; lo < t.hi; lo += len(out) {
-		n := min(len(out), t.hi-lo)
+	for lo := first; lo < end; lo += len(out) {
+		n := min(len(out), end-lo)
 		hs := out[:n]
 		if hammingRows(p, codes[lo*w:(lo+n)*w], hs) > maxH {
 			continue // no row of the block reaches the bound
