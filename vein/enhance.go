@@ -393,62 +393,88 @@ var claheAxis = func() (a [Size]claheTap) {
 
 // bilateral smooths m with a 5 x 5 bilateral filter: neighbours are
 // weighted by distance and by grey-level difference, so noise is averaged
-// away while vessel edges, steps larger than bilatRange, are kept.
+// away while vessel edges, steps larger than bilatRange, are kept. Each
+// output is
+//
+//	s, w := 0, 0
+//	for dy, dx := -2..2 (dx inner): p := m[y+dy][x+dx] (clamped to the map)
+//		k := bilatSpatial[dy+2][dx+2] * bilatRangeLUT[min(int(|p-c|*256), 255)]
+//		s, w = s + k*p, w + k
+//	out[y][x] = s / w
+//
+// in that order (c = m[y][x]); on amd64 with AVX2 an assembly kernel
+// computes the same sums eight pixels at a time.
 func bilateral(m *fimg.Image) *fimg.Image {
-	const r = 2
-	var ws [2*r + 1][2*r + 1]float32
-	for dy := -r; dy <= r; dy++ {
-		for dx := -r; dx <= r; dx++ {
-			ws[dy+r][dx+r] = float32(math.Exp(-float64(dx*dx+dy*dy) / (2 * bilatSigma * bilatSigma)))
+	// The map with its edge pixels replicated bilatR times around it.
+	var pad [bilatP * bilatP]float32
+	for y := range bilatP {
+		row := m.Pix[min(max(y-bilatR, 0), Size-1)*Size:][:Size]
+		prow := pad[y*bilatP : (y+1)*bilatP]
+		for x := range bilatR {
+			prow[x], prow[bilatR+Size+x] = row[0], row[Size-1]
 		}
-	}
-	const lutN = 256
-	var rl [lutN]float32 // range weight for |difference| in [0, 1)
-	for i := range rl {
-		d := (float64(i) + 0.5) / lutN
-		rl[i] = float32(math.Exp(-d * d / (2 * bilatRange * bilatRange)))
+		copy(prow[bilatR:], row)
 	}
 	out := fimg.New(Size, Size)
 	for y := range Size {
-		for x := range Size {
-			c := m.Pix[y*Size+x]
-			var s, w float32
-			if x >= r && x < Size-r && y >= r && y < Size-r {
-				// Interior: no clamping.
-				for dy := -r; dy <= r; dy++ {
-					row := m.Pix[(y+dy)*Size+x-r : (y+dy)*Size+x+r+1]
-					wr := &ws[dy+r]
-					for k, p := range row {
-						d := p - c
-						if d < 0 {
-							d = -d
-						}
-						kk := wr[k] * rl[min(int(d*lutN), lutN-1)]
-						s += kk * p
-						w += kk
-					}
-				}
-				out.Pix[y*Size+x] = s / w
-				continue
-			}
-			for dy := -r; dy <= r; dy++ {
-				yy := min(max(y+dy, 0), Size-1)
-				row := m.Pix[yy*Size : yy*Size+Size]
-				for dx := -r; dx <= r; dx++ {
-					p := row[min(max(x+dx, 0), Size-1)]
-					d := p - c
-					if d < 0 {
-						d = -d
-					}
-					k := ws[dy+r][dx+r] * rl[min(int(d*lutN), lutN-1)]
-					s += k * p
-					w += k
-				}
-			}
-			out.Pix[y*Size+x] = s / w
-		}
+		bilateralRow(out.Pix[y*Size:(y+1)*Size], pad[y*bilatP:])
 	}
 	return out
+}
+
+// bilatR is the radius of the bilateral filter and bilatP the side of its
+// padded map.
+const (
+	bilatR = 2
+	bilatP = Size + 2*bilatR
+	// bilatLUT is the number of steps of the range weight over [0, 1).
+	bilatLUT = 256
+)
+
+// bilatSpatial is the bilateral filter's weight of each offset,
+// exp(-(dx² + dy²)/2 bilatSigma²), row by row.
+var bilatSpatial = func() (ws [2*bilatR + 1][2*bilatR + 1]float32) {
+	for dy := -bilatR; dy <= bilatR; dy++ {
+		for dx := -bilatR; dx <= bilatR; dx++ {
+			ws[dy+bilatR][dx+bilatR] = float32(math.Exp(-float64(dx*dx+dy*dy) / (2 * bilatSigma * bilatSigma)))
+		}
+	}
+	return ws
+}()
+
+// bilatRangeLUT is the bilateral filter's weight of a grey-level
+// difference |d| in [i/256, (i+1)/256), exp(-d²/2 bilatRange²) at the
+// middle of the step; the last entry serves every |d| >= 255/256.
+var bilatRangeLUT = func() (rl [bilatLUT]float32) {
+	for i := range rl {
+		d := (float64(i) + 0.5) / bilatLUT
+		rl[i] = float32(math.Exp(-d * d / (2 * bilatRange * bilatRange)))
+	}
+	return rl
+}()
+
+// bilateralRowGo is bilateralRow in plain Go: dst gets the filtered
+// pixels of one row, win is the padded map from the top-left corner of
+// the first pixel's window on.
+func bilateralRowGo(dst, win []float32) {
+	for x := range dst {
+		c := win[bilatR*bilatP+bilatR+x]
+		var s, w float32
+		for dy := range 2*bilatR + 1 {
+			row := win[dy*bilatP+x:][:2*bilatR+1]
+			ws := &bilatSpatial[dy]
+			for k, p := range row {
+				f := math.Float32frombits(math.Float32bits(p-c)&^(1<<31)) * bilatLUT
+				if !(f < bilatLUT-1) { // also NaN
+					f = bilatLUT - 1
+				}
+				kk := ws[k] * bilatRangeLUT[uint8(int32(f))]
+				s += kk * p
+				w += kk
+			}
+		}
+		dst[x] = s / w
+	}
 }
 
 // vesselnessTo writes into dst the multi-scale vesselness of dark tubular
