@@ -9,7 +9,7 @@ import "golang.org/x/sys/cpu"
 var useAVX2 = cpu.X86.HasAVX2
 
 // bilateralRowAVX2 is bilateralRowGo for n = len(dst)&^7 pixels, eight at
-// a time with a gather from bilatRangeLUT. win must hold the windows of
+// a time. win must hold the windows of
 // those pixels: 4 rows of bilatP samples plus n + 4 more.
 //
 //go:noescape
