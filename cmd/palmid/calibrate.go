@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,7 +68,12 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "write the tables as JSON into this directory (such as match/calibration)")
 	cache := fs.String("cache", "", "feature cache directory (default: $TMPDIR/palmid-calibrate-<seed>-<difficulty>); reruns reuse it")
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
+	only := fs.String("tables", "", "comma-separated tables to measure and write (palm-nir, vein-nir, palm-vein-nir, palm-phone-nir; default all): a larger population for one table need not pay for the others' comparisons")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	want, err := calibWanted(*only)
+	if err != nil {
 		return err
 	}
 	if *n < 2 {
@@ -99,16 +105,23 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "features ready after %.0fs\n", time.Since(start).Seconds())
 
-	tables := calibCompare(ids, nw, stderr)
+	tables := calibCompare(ids, want, nw, stderr)
 	pop := fmt.Sprintf("synth seed %d, %s difficulty, device captures (samples 0 and 1) of identities 0 to %d", *seed, d, *n-1)
 	if *np < *n {
 		pop += fmt.Sprintf(", phone photos (sample 0) of identities 0 to %d", *np-1)
 	} else {
 		pop += ", phone photos (sample 0) of the same"
 	}
-	pop += "; ground-truth ROIs (synth.TruthROI, 128 x 128), because palmid cannot find the hand and cut the ROI yet"
-	cmdline := fmt.Sprintf("palmid calibrate --seed %d --identities %d --phone-identities %d --difficulty %s --out match/calibration", *seed, *n, *np, d)
-	for _, t := range tables {
+	pop += "; ground-truth ROIs (synth.TruthROI, 128 x 128), so that the table measures the matcher apart from the hand finder"
+	cmdline := fmt.Sprintf("palmid calibrate --seed %d --identities %d --phone-identities %d --difficulty %s", *seed, *n, *np, d)
+	if *only != "" {
+		cmdline += " --tables " + *only
+	}
+	cmdline += " --out match/calibration"
+	for k, t := range tables {
+		if !want[k] {
+			continue
+		}
 		c := t.table(pop, cmdline)
 		if err := c.Validate(); err != nil {
 			return err
@@ -361,9 +374,30 @@ func newCalibTables() []*calibTable {
 	}
 }
 
-// calibCompare scores every ordered pair of identities: genuine when they
-// are the same, impostor otherwise.
-func calibCompare(ids []calibIdent, nw int, stderr io.Writer) []*calibTable {
+// calibWanted parses --tables: which of newCalibTables to measure.
+func calibWanted(list string) ([calibTables]bool, error) {
+	var want [calibTables]bool
+	if list == "" {
+		for k := range want {
+			want[k] = true
+		}
+		return want, nil
+	}
+	names := newCalibTables()
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		k := slices.IndexFunc(names, func(t *calibTable) bool { return t.name == name })
+		if k < 0 {
+			return want, fmt.Errorf("--tables: no table %q (palm-nir, vein-nir, palm-vein-nir, palm-phone-nir)", name)
+		}
+		want[k] = true
+	}
+	return want, nil
+}
+
+// calibCompare scores every ordered pair of identities for the wanted
+// tables: genuine when they are the same, impostor otherwise.
+func calibCompare(ids []calibIdent, want [calibTables]bool, nw int, stderr io.Writer) []*calibTable {
 	n := len(ids)
 	per := make([][]*calibTable, nw)
 	p := newProgress(stderr, n, "comparing")
@@ -371,8 +405,10 @@ func calibCompare(ids []calibIdent, nw int, stderr io.Writer) []*calibTable {
 	var wg sync.WaitGroup
 	for w := range nw {
 		per[w] = newCalibTables()
-		for _, t := range per[w] {
-			t.imp.Grow(n * (n - 1) / nw * 11 / 10)
+		for k, t := range per[w] {
+			if want[k] {
+				t.imp.Grow(n * (n - 1) / nw * 11 / 10)
+			}
 		}
 		wg.Add(1)
 		go func() {
@@ -388,20 +424,24 @@ func calibCompare(ids []calibIdent, nw int, stderr io.Writer) []*calibTable {
 					b := &ids[j]
 					same := i == j
 					var ps, vs float64
-					palmOK := a.nir1 != nil && b.nir0 != nil
-					veinOK := a.vein1 != nil && b.vein0 != nil
+					palmOK := a.nir1 != nil && b.nir0 != nil && (want[tabPalmNIR] || want[tabFusedNIR])
+					veinOK := a.vein1 != nil && b.vein0 != nil && (want[tabVeinNIR] || want[tabFusedNIR])
 					if palmOK {
 						ps = palm.CompareBest(a.nir1, b.nir0)
-						add(&ts[tabPalmNIR].gen, &ts[tabPalmNIR].imp, same, ps)
+						if want[tabPalmNIR] {
+							add(&ts[tabPalmNIR].gen, &ts[tabPalmNIR].imp, same, ps)
+						}
 					}
 					if veinOK {
 						vs = vein.Compare(b.vein0, a.vein1)
-						add(&ts[tabVeinNIR].gen, &ts[tabVeinNIR].imp, same, vs)
+						if want[tabVeinNIR] {
+							add(&ts[tabVeinNIR].gen, &ts[tabVeinNIR].imp, same, vs)
+						}
 					}
-					if palmOK && veinOK {
+					if palmOK && veinOK && want[tabFusedNIR] {
 						add(&ts[tabFusedNIR].gen, &ts[tabFusedNIR].imp, same, (ps+vs)/2)
 					}
-					if b.phone != nil {
+					if b.phone != nil && want[tabPhoneNIR] {
 						for _, probe := range []*palm.Code{a.nir1, a.nir0c} {
 							if probe != nil {
 								add(&ts[tabPhoneNIR].gen, &ts[tabPhoneNIR].imp, same, palm.CompareBest(probe, b.phone))
