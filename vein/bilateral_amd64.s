@@ -9,10 +9,11 @@
 // so that every pixel has the same bits: |p - c| by clearing the sign bit,
 // times 256, VMINPS with 255 (which also maps NaN to 255), truncated to
 // int32 and looked up in rl. The padded map's rows are 68 floats apart
-// (bilatP). The lookup stores the eight indices on the stack and loads the
-// weights one by one (VMOVSS, VINSERTPS): on the Zen 1 EPYC of the
-// benchmarks that is about 25% faster than VGATHERDPS.
-TEXT ·bilateralRowAVX2(SB), NOSPLIT, $32-64
+// (bilatP). The lookup moves the eight indices to general registers
+// (VMOVQ, VPEXTRQ) and loads the weights one by one (VMOVSS, VINSERTPS):
+// on the Zen 1 EPYC of the benchmarks that is faster than VGATHERDPS, and
+// than storing the indices on the stack (the reloads stall).
+TEXT ·bilateralRowAVX2(SB), NOSPLIT, $0-64
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ win_base+24(FP), SI
@@ -48,23 +49,27 @@ row:
 	VMULPS       Y13, Y4, Y4; \
 	VMINPS       Y14, Y4, Y4; \
 	VCVTTPS2DQ   Y4, Y4; \
-	VMOVDQU      Y4, (SP); \
-	MOVL         (SP), AX; \
-	MOVL         4(SP), BX; \
-	MOVL         8(SP), DX; \
-	MOVL         12(SP), R15; \
-	VMOVSS       (R9)(AX*4), X6; \
-	VINSERTPS    $0x10, (R9)(BX*4), X6, X6; \
-	VINSERTPS    $0x20, (R9)(DX*4), X6, X6; \
-	VINSERTPS    $0x30, (R9)(R15*4), X6, X6; \
-	MOVL         16(SP), AX; \
-	MOVL         20(SP), BX; \
-	MOVL         24(SP), DX; \
-	MOVL         28(SP), R15; \
-	VMOVSS       (R9)(AX*4), X9; \
-	VINSERTPS    $0x10, (R9)(BX*4), X9, X9; \
-	VINSERTPS    $0x20, (R9)(DX*4), X9, X9; \
-	VINSERTPS    $0x30, (R9)(R15*4), X9, X9; \
+	VMOVQ        X4, AX; \
+	VPEXTRQ      $1, X4, DX; \
+	VEXTRACTI128 $1, Y4, X9; \
+	MOVL         AX, BX; \
+	SHRQ         $32, AX; \
+	VMOVSS       (R9)(BX*4), X6; \
+	VINSERTPS    $0x10, (R9)(AX*4), X6, X6; \
+	MOVL         DX, BX; \
+	SHRQ         $32, DX; \
+	VINSERTPS    $0x20, (R9)(BX*4), X6, X6; \
+	VINSERTPS    $0x30, (R9)(DX*4), X6, X6; \
+	VMOVQ        X9, AX; \
+	VPEXTRQ      $1, X9, DX; \
+	MOVL         AX, BX; \
+	SHRQ         $32, AX; \
+	VMOVSS       (R9)(BX*4), X9; \
+	VINSERTPS    $0x10, (R9)(AX*4), X9, X9; \
+	MOVL         DX, BX; \
+	SHRQ         $32, DX; \
+	VINSERTPS    $0x20, (R9)(BX*4), X9, X9; \
+	VINSERTPS    $0x30, (R9)(DX*4), X9, X9; \
 	VINSERTF128  $1, X9, Y6, Y6; \
 	VBROADCASTSS off(R12), Y7; \
 	VMULPS       Y6, Y7, Y6; \

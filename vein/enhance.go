@@ -122,11 +122,11 @@ func Extract(roi image.Image) (*Vessels, error) {
 			flat = flatField(img, valid, illumSigma)
 		}
 	}
-	enh, ok := clahe(flat, valid)
-	if !ok {
+	// flat becomes the enhanced image.
+	if !claheTo(flat, flat, valid) {
 		return nil, ErrFlatROI
 	}
-	enh = bilateral(enh)
+	enh := bilateralTo(flat, flat)
 	v.Enhanced = enh.Pix
 	vesselnessTo(ves, enh, []float64{1.5, 2.25, 3}, valid)
 	v.Prob, v.Vein = threshold(ves.Pix, valid)
@@ -214,17 +214,17 @@ func flatField(img *fimg.Image, valid []bool, sigma float64) *fimg.Image {
 	}
 	fimg.BlurTo(num, num, sigma)
 	fimg.BlurTo(den, den, sigma)
-	out := fimg.New(Size, Size)
+	// The result goes into num, each pixel after its illumination is read.
 	for i, ok := range valid {
-		if !ok || den.Pix[i] <= 0 {
-			continue
+		var v float32
+		if d := den.Pix[i]; ok && d > 0 {
+			if illum := num.Pix[i] / d; illum > 1.0/255 {
+				v = img.Pix[i]/illum - 1
+			}
 		}
-		illum := num.Pix[i] / den.Pix[i]
-		if illum > 1.0/255 {
-			out.Pix[i] = img.Pix[i]/illum - 1
-		}
+		num.Pix[i] = v
 	}
-	return out
+	return num
 }
 
 // occluded returns the pixels to leave out as lying under an occluder, or
@@ -256,13 +256,13 @@ func occluded(img *fimg.Image, valid []bool) []bool {
 	return occ
 }
 
-// clahe equalises the contrast of the flat-fielded image tile by tile with
-// clipped histograms (contrast-limited adaptive histogram equalisation),
-// interpolating the tile mappings bilinearly between tile centres. The
-// histogram range is the mean ± 3 standard deviations of the valid
-// pixels. Invalid pixels become 0.5. It reports false for an image with no
-// contrast.
-func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
+// claheTo writes into dst the flat-fielded image m equalised tile by tile
+// with clipped histograms (contrast-limited adaptive histogram
+// equalisation), interpolating the tile mappings bilinearly between tile
+// centres; dst may be m. The histogram range is the mean ± 3 standard
+// deviations of the valid pixels. Invalid pixels become 0.5. It reports
+// false, leaving dst as it was, for an image with no contrast.
+func claheTo(dst, m *fimg.Image, valid []bool) bool {
 	var s, s2, n float64
 	for i, ok := range valid {
 		if ok {
@@ -273,14 +273,11 @@ func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 	mean := s / n
 	sd := math.Sqrt(max(s2/n-mean*mean, 0))
 	if sd < 1e-4 {
-		return nil, false
+		return false
 	}
 	lo, scale := float32(mean-3*sd), float32(claheBins/(6*sd))
 	var bins [Size * Size]uint8
-	for i, p := range m.Pix[:Size*Size] {
-		b := int((p - lo) * scale)
-		bins[i] = uint8(min(max(b, 0), claheBins-1))
-	}
+	claheBinsTo(bins[:], m.Pix[:Size*Size], lo, scale)
 	const t = Size / claheTiles
 	var lut [claheTiles][claheTiles][claheBins]float32
 	for ty := range claheTiles {
@@ -322,34 +319,64 @@ func clahe(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 			}
 		}
 	}
-	out := fimg.New(Size, Size)
+	// m is not read again: dst may be m.
 	for y := range Size {
 		ay := &claheAxis[y]
 		l0, l1 := &lut[ay.t0%claheTiles], &lut[ay.t1%claheTiles]
-		wy, wy1 := ay.w, ay.w1
-		row := out.Pix[y*Size : (y+1)*Size]
-		ok := valid[y*Size : (y+1)*Size]
-		bs := bins[y*Size : (y+1)*Size]
-		for _, run := range claheRuns {
-			ax := &claheAxis[run.x0]
-			x0, x1 := int(run.x0), int(run.x1)
-			a0, a1 := &l0[ax.t0%claheTiles], &l0[ax.t1%claheTiles]
-			b0, b1 := &l1[ax.t0%claheTiles], &l1[ax.t1%claheTiles]
-			for x := x0; x < x1; x++ {
-				if !ok[x] {
-					row[x] = 0.5
-					continue
-				}
-				b := bs[x] % claheBins
-				wx, wx1 := claheAxis[x].w, claheAxis[x].w1
-				top := a0[b]*wx1 + a1[b]*wx
-				bot := b0[b]*wx1 + b1[b]*wx
-				row[x] = top*wy1 + bot*wy
+		r := y * Size
+		claheRow((*[Size]float32)(dst.Pix[r:]), (*[Size]uint8)(bins[r:]), (*[Size]bool)(valid[r:]), l0, l1, ay.w, ay.w1)
+	}
+	return true
+}
+
+// claheBinsGo is claheBinsTo in plain Go: dst[i] is the histogram bin of
+// src[i], (src[i] - lo) * scale truncated and clamped to [0, claheBins-1]
+// (NaN to 0).
+func claheBinsGo(dst []uint8, src []float32, lo, scale float32) {
+	for i, p := range src[:len(dst)] {
+		f := (p - lo) * scale
+		var b uint8
+		if f >= 1 {
+			if f > claheBins-1 {
+				f = claheBins - 1
 			}
+			b = uint8(f)
+		}
+		dst[i] = b
+	}
+}
+
+// claheRowGo is claheRow in plain Go: each valid pixel of the row gets the
+// mappings of its bin interpolated bilinearly between the four tiles
+// around it, l0 the row of tiles above and l1 below, with weights w1 and
+// w of claheAxis across and wy1, wy down; invalid pixels get 0.5.
+func claheRowGo(dst *[Size]float32, bins *[Size]uint8, ok *[Size]bool, l0, l1 *[claheTiles][claheBins]float32, wy, wy1 float32) {
+	for _, run := range claheRuns {
+		ax := &claheAxis[run.x0]
+		a0, a1 := &l0[ax.t0%claheTiles], &l0[ax.t1%claheTiles]
+		b0, b1 := &l1[ax.t0%claheTiles], &l1[ax.t1%claheTiles]
+		for x := int(run.x0); x < int(run.x1); x++ {
+			if !ok[x] {
+				dst[x] = 0.5
+				continue
+			}
+			b := bins[x] % claheBins
+			wx, wx1 := claheWX[x], claheWX1[x]
+			top := a0[b]*wx1 + a1[b]*wx
+			bot := b0[b]*wx1 + b1[b]*wx
+			dst[x] = top*wy1 + bot*wy
 		}
 	}
-	return out, true
 }
+
+// claheWX and claheWX1 are the weights w and w1 of claheAxis, column by
+// column.
+var claheWX, claheWX1 = func() (w, w1 [Size]float32) {
+	for x, a := range claheAxis {
+		w[x], w1[x] = a.w, a.w1
+	}
+	return w, w1
+}()
 
 // claheRuns splits the columns (and rows) into runs between the same two
 // tile centres: x0 <= x < x1.
@@ -391,9 +418,10 @@ var claheAxis = func() (a [Size]claheTap) {
 	return a
 }()
 
-// bilateral smooths m with a 5 x 5 bilateral filter: neighbours are
-// weighted by distance and by grey-level difference, so noise is averaged
-// away while vessel edges, steps larger than bilatRange, are kept. Each
+// bilateralTo writes into dst, and returns, m smoothed with a 5 x 5
+// bilateral filter: neighbours are weighted by distance and by grey-level
+// difference, so noise is averaged away while vessel edges, steps larger
+// than bilatRange, are kept. dst may be m; a nil dst is allocated. Each
 // output is
 //
 //	s, w := 0, 0
@@ -404,7 +432,7 @@ var claheAxis = func() (a [Size]claheTap) {
 //
 // in that order (c = m[y][x]); on amd64 with AVX2 an assembly kernel
 // computes the same sums eight pixels at a time.
-func bilateral(m *fimg.Image) *fimg.Image {
+func bilateralTo(dst, m *fimg.Image) *fimg.Image {
 	// The map with its edge pixels replicated bilatR times around it.
 	var pad [bilatP * bilatP]float32
 	for y := range bilatP {
@@ -415,11 +443,13 @@ func bilateral(m *fimg.Image) *fimg.Image {
 		}
 		copy(prow[bilatR:], row)
 	}
-	out := fimg.New(Size, Size)
-	for y := range Size {
-		bilateralRow(out.Pix[y*Size:(y+1)*Size], pad[y*bilatP:])
+	if dst == nil {
+		dst = fimg.New(Size, Size)
 	}
-	return out
+	for y := range Size {
+		bilateralRow(dst.Pix[y*Size:(y+1)*Size], pad[y*bilatP:])
+	}
+	return dst
 }
 
 // bilatR is the radius of the bilateral filter and bilatP the side of its

@@ -8,7 +8,7 @@ import (
 	"github.com/palmid/palmid/internal/fimg"
 )
 
-// TestEnhanceExact checks that clahe and bilateral give the same bits as
+// TestEnhanceExact checks that flatField, claheTo and bilateralTo give the same bits as
 // the plain loops of enhance_ref_test.go, on the stages of the test ROIs
 // and on random maps with random holes in the mask (whole tiles invalid
 // included).
@@ -17,14 +17,25 @@ func TestEnhanceExact(t *testing.T) {
 		m     *fimg.Image
 		valid []bool
 	}
+	same := func(what string, k int, got, want *fimg.Image) {
+		t.Helper()
+		for i := range want.Pix {
+			if math.Float32bits(got.Pix[i]) != math.Float32bits(want.Pix[i]) {
+				t.Fatalf("%s, input %d: pixel %d = %v, want %v", what, k, i, got.Pix[i], want.Pix[i])
+			}
+		}
+	}
 	var ins []input
 	veins, _ := testROIs()
-	for _, roi := range veins {
+	for k, roi := range veins {
 		img, valid, err := resample(roi)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ins = append(ins, input{flatField(img, valid, illumSigma), valid})
+		flat := flatField(img, valid, illumSigma)
+		same("flatField", k, flat, flatFieldRef(img, valid, illumSigma))
+		same("flatField (occluder sigma)", k, flatField(img, valid, occIllum), flatFieldRef(img, valid, occIllum))
+		ins = append(ins, input{flat, valid})
 	}
 	r := rand.New(rand.NewPCG(7, 8))
 	for k := range 20 {
@@ -43,17 +54,10 @@ func TestEnhanceExact(t *testing.T) {
 		}
 		ins = append(ins, input{m, valid})
 	}
-	same := func(what string, k int, got, want *fimg.Image) {
-		t.Helper()
-		for i := range want.Pix {
-			if math.Float32bits(got.Pix[i]) != math.Float32bits(want.Pix[i]) {
-				t.Fatalf("%s, input %d: pixel %d = %v, want %v", what, k, i, got.Pix[i], want.Pix[i])
-			}
-		}
-	}
 	for k, in := range ins {
 		want, ok := claheRef(in.m, in.valid)
-		got, ok2 := clahe(in.m, in.valid)
+		got := fimg.New(Size, Size)
+		ok2 := claheTo(got, in.m, in.valid)
 		if ok != ok2 {
 			t.Fatalf("clahe, input %d: ok %v, want %v", k, ok2, ok)
 		}
@@ -61,7 +65,11 @@ func TestEnhanceExact(t *testing.T) {
 			continue
 		}
 		same("clahe", k, got, want)
-		same("bilateral", k, bilateral(want), bilateralRef(want))
+		inPlace := in.m.Clone()
+		claheTo(inPlace, inPlace, in.valid)
+		same("clahe in place", k, inPlace, want)
+		same("bilateral", k, bilateralTo(nil, want), bilateralRef(want))
+		same("bilateral in place", k, bilateralTo(inPlace, inPlace), bilateralRef(want))
 	}
 	// Bilateral on values outside [0, 1] and with steps of every size.
 	for k := range 5 {
@@ -69,6 +77,6 @@ func TestEnhanceExact(t *testing.T) {
 		for i := range m.Pix {
 			m.Pix[i] = float32(r.Float64()*1.4 - 0.2)
 		}
-		same("bilateral (wide range)", k, bilateral(m), bilateralRef(m))
+		same("bilateral (wide range)", k, bilateralTo(nil, m), bilateralRef(m))
 	}
 }

@@ -1,6 +1,6 @@
 package vein
 
-// The plain loops that clahe and bilateral were before they were made
+// The plain loops that claheTo and bilateralTo were before they were made
 // faster; TestEnhanceExact checks that the fast versions give the same
 // bits.
 
@@ -154,6 +154,29 @@ func bilateralRef(m *fimg.Image) *fimg.Image {
 				}
 			}
 			out.Pix[y*Size+x] = s / w
+		}
+	}
+	return out
+}
+
+// flatFieldRef is flatField before it wrote its result into num.
+func flatFieldRef(img *fimg.Image, valid []bool, sigma float64) *fimg.Image {
+	num, den := fimg.New(Size, Size), fimg.New(Size, Size)
+	for i, ok := range valid {
+		if ok {
+			num.Pix[i], den.Pix[i] = img.Pix[i], 1
+		}
+	}
+	fimg.BlurTo(num, num, sigma)
+	fimg.BlurTo(den, den, sigma)
+	out := fimg.New(Size, Size)
+	for i, ok := range valid {
+		if !ok || den.Pix[i] <= 0 {
+			continue
+		}
+		illum := num.Pix[i] / den.Pix[i]
+		if illum > 1.0/255 {
+			out.Pix[i] = img.Pix[i]/illum - 1
 		}
 	}
 	return out
