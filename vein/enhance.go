@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/palmid/palmid/internal/fimg"
 )
@@ -426,15 +427,19 @@ var claheAxis = func() (a [Size]claheTap) {
 //
 //	s, w := 0, 0
 //	for dy, dx := -2..2 (dx inner): p := m[y+dy][x+dx] (clamped to the map)
-//		k := bilatSpatial[dy+2][dx+2] * bilatRangeLUT[min(int(|p-c|*256), 255)]
+//		k := bilatSpatial[5(dy+2) + dx+2] * bilatRangeLUT[min(int(|p-c|*256), 255)]
 //		s, w = s + k*p, w + k
 //	out[y][x] = s / w
 //
-// in that order (c = m[y][x]); on amd64 with AVX2 an assembly kernel
-// computes the same sums eight pixels at a time.
+// in that order (c = m[y][x]). A pair of pixels has the same range weight
+// seen from either (|p - c| = |c - p| exactly), so the weights are looked
+// up once per pair, for the 12 offsets after the centre in tap order and
+// the centre itself (bilatRanges), and each pixel's sums then read them;
+// on amd64 with AVX2 assembly kernels do both eight pixels at a time.
 func bilateralTo(dst, m *fimg.Image) *fimg.Image {
+	b := bilatPool.Get().(*bilatScratch)
 	// The map with its edge pixels replicated bilatR times around it.
-	var pad [bilatP * bilatP]float32
+	pad := &b.pad
 	for y := range bilatP {
 		row := m.Pix[min(max(y-bilatR, 0), Size-1)*Size:][:Size]
 		prow := pad[y*bilatP : (y+1)*bilatP]
@@ -443,13 +448,79 @@ func bilateralTo(dst, m *fimg.Image) *fimg.Image {
 		}
 		copy(prow[bilatR:], row)
 	}
+	// r[t-bilatC][i] is the range weight between padded pixels i and i+f
+	// for tap t >= bilatC at flat offset f; past bilatN-f it is unused.
+	for t := bilatC; t < bilatTaps; t++ {
+		f := bilatOff[t]
+		bilatRanges(b.r[t-bilatC][:bilatN-f], pad[:bilatN-f], pad[f:])
+	}
 	if dst == nil {
 		dst = fimg.New(Size, Size)
 	}
 	for y := range Size {
-		bilateralRow(dst.Pix[y*Size:(y+1)*Size], pad[y*bilatP:])
+		bilateralRow(dst.Pix[y*Size:(y+1)*Size], b, (y+bilatR)*bilatP+bilatR)
 	}
+	bilatPool.Put(b)
 	return dst
+}
+
+// bilatScratch is bilateralTo's padded map and range weights.
+type bilatScratch struct {
+	pad [bilatN]float32
+	r   [bilatTaps - bilatC][bilatN]float32
+}
+
+var bilatPool = sync.Pool{New: func() any { return new(bilatScratch) }}
+
+// bilatTaps is the number of taps of the bilateral filter, bilatC the
+// centre's, and bilatOff the flat offset of each tap in the padded map.
+const (
+	bilatTaps = (2*bilatR + 1) * (2*bilatR + 1)
+	bilatC    = bilatTaps / 2
+	bilatN    = bilatP * bilatP
+)
+
+var bilatOff = func() (o [bilatTaps]int) {
+	for t := range o {
+		o[t] = (t/(2*bilatR+1)-bilatR)*bilatP + t%(2*bilatR+1) - bilatR
+	}
+	return o
+}()
+
+// bilatRangesGo is bilatRanges in plain Go: dst[i] is the range weight
+// of the difference between a[i] and b[i].
+func bilatRangesGo(dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		f := math.Float32frombits(math.Float32bits(b[i]-a[i])&^(1<<31)) * bilatLUT
+		if !(f < bilatLUT-1) { // also NaN
+			f = bilatLUT - 1
+		}
+		dst[i] = bilatRangeLUT[uint8(int32(f))]
+	}
+}
+
+// bilateralRowGo is bilateralRow in plain Go: dst gets the filtered
+// pixels of one row, whose first pixel is at c0 in the padded map.
+func bilateralRowGo(dst []float32, b *bilatScratch, c0 int) {
+	ws := &bilatSpatial
+	for x := range dst {
+		c := c0 + x
+		var s, w float32
+		for t, f := range bilatOff {
+			p := b.pad[c+f]
+			var r float32
+			if t >= bilatC {
+				r = b.r[t-bilatC][c]
+			} else {
+				r = b.r[bilatTaps-1-t-bilatC][c+f] // the pair seen from c+f
+			}
+			kk := ws[t] * r
+			s += kk * p
+			w += kk
+		}
+		dst[x] = s / w
+	}
 }
 
 // bilatR is the radius of the bilateral filter and bilatP the side of its
@@ -461,12 +532,12 @@ const (
 	bilatLUT = 256
 )
 
-// bilatSpatial is the bilateral filter's weight of each offset,
+// bilatSpatial is the bilateral filter's weight of each tap,
 // exp(-(dx² + dy²)/2 bilatSigma²), row by row.
-var bilatSpatial = func() (ws [2*bilatR + 1][2*bilatR + 1]float32) {
+var bilatSpatial = func() (ws [bilatTaps]float32) {
 	for dy := -bilatR; dy <= bilatR; dy++ {
 		for dx := -bilatR; dx <= bilatR; dx++ {
-			ws[dy+bilatR][dx+bilatR] = float32(math.Exp(-float64(dx*dx+dy*dy) / (2 * bilatSigma * bilatSigma)))
+			ws[(dy+bilatR)*(2*bilatR+1)+dx+bilatR] = float32(math.Exp(-float64(dx*dx+dy*dy) / (2 * bilatSigma * bilatSigma)))
 		}
 	}
 	return ws
@@ -482,30 +553,6 @@ var bilatRangeLUT = func() (rl [bilatLUT]float32) {
 	}
 	return rl
 }()
-
-// bilateralRowGo is bilateralRow in plain Go: dst gets the filtered
-// pixels of one row, win is the padded map from the top-left corner of
-// the first pixel's window on.
-func bilateralRowGo(dst, win []float32) {
-	for x := range dst {
-		c := win[bilatR*bilatP+bilatR+x]
-		var s, w float32
-		for dy := range 2*bilatR + 1 {
-			row := win[dy*bilatP+x:][:2*bilatR+1]
-			ws := &bilatSpatial[dy]
-			for k, p := range row {
-				f := math.Float32frombits(math.Float32bits(p-c)&^(1<<31)) * bilatLUT
-				if !(f < bilatLUT-1) { // also NaN
-					f = bilatLUT - 1
-				}
-				kk := ws[k] * bilatRangeLUT[uint8(int32(f))]
-				s += kk * p
-				w += kk
-			}
-		}
-		dst[x] = s / w
-	}
-}
 
 // vesselnessTo writes into dst the multi-scale vesselness of dark tubular
 // structures in m (Frangi et al., MICCAI 1998, for dark lines): at each

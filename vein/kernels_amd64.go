@@ -8,28 +8,53 @@ import "golang.org/x/sys/cpu"
 // clears it to test the portable path.
 var useAVX2 = cpu.X86.HasAVX2
 
-// bilateralRowAVX2 is bilateralRowGo for n = len(dst)&^7 pixels, eight at
-// a time. win must hold the windows of
-// those pixels: 4 rows of bilatP samples plus n + 4 more.
+// bilatRangesAVX2 is bilatRangesGo for the first len(dst)&^7 weights;
+// a and b must be at least that long.
 //
 //go:noescape
-func bilateralRowAVX2(dst, win []float32, ws *[2*bilatR + 1][2*bilatR + 1]float32, rl *[bilatLUT]float32)
+func bilatRangesAVX2(dst, a, b []float32, rl *[bilatLUT]float32)
 
-// bilateralRow writes into dst the bilateral filter of one row of the map,
-// whose padded copy win holds from the top-left corner of the first
-// pixel's window on.
-func bilateralRow(dst, win []float32) {
+// bilatRanges writes into dst the bilateral filter's range weight of each
+// difference b[i] - a[i] (see bilatRangesGo).
+func bilatRanges(dst, a, b []float32) {
 	n := 0
 	if useAVX2 {
 		n = len(dst) &^ 7
-		if n > 0 {
-			_ = win[2*bilatR*bilatP+n-1+2*bilatR] // the last sample the kernel reads
-			bilateralRowAVX2(dst[:n], win, &bilatSpatial, &bilatRangeLUT)
+		bilatRangesAVX2(dst[:n], a[:n], b[:n], &bilatRangeLUT)
+	}
+	bilatRangesGo(dst[n:], a[n:], b[n:])
+}
+
+// bilateralRowAVX2 is bilateralRowGo for the first len(dst)&^7 pixels:
+// c points at the first pixel in the padded map, r[t] at the range weight
+// of the first pixel's tap t (see bilateralRowGo) and ws at the spatial
+// weights.
+//
+//go:noescape
+func bilateralRowAVX2(dst []float32, c *float32, r *[bilatTaps]*float32, ws *[bilatTaps]float32)
+
+// bilateralRow writes into dst the bilateral filter of one row of the map,
+// whose first pixel is at c0 in the padded map, from the range weights of
+// b.
+func bilateralRow(dst []float32, b *bilatScratch, c0 int) {
+	n := 0
+	if useAVX2 {
+		n = len(dst) &^ 7
+		// The last pixel's taps must lie in the padded map and its
+		// weights in b.r (bilateralTo's rows always do).
+		_ = b.pad[c0+n-1+bilatOff[bilatTaps-1]]
+		_ = b.pad[c0+bilatOff[0]]
+		var r [bilatTaps]*float32
+		for t, f := range bilatOff {
+			if t >= bilatC {
+				r[t] = &b.r[t-bilatC][c0]
+			} else {
+				r[t] = &b.r[bilatTaps-1-t-bilatC][c0+f]
+			}
 		}
+		bilateralRowAVX2(dst[:n], &b.pad[c0], &r, &bilatSpatial)
 	}
-	if n < len(dst) {
-		bilateralRowGo(dst[n:], win[n:])
-	}
+	bilateralRowGo(dst[n:], b, c0+n)
 }
 
 // claheBinsAVX2 is claheBinsGo for the first len(dst)&^7 samples.

@@ -2,7 +2,9 @@
 
 package vein
 
-func bilateralRow(dst, win []float32) { bilateralRowGo(dst, win) }
+func bilatRanges(dst, a, b []float32) { bilatRangesGo(dst, a, b) }
+
+func bilateralRow(dst []float32, b *bilatScratch, c0 int) { bilateralRowGo(dst, b, c0) }
 
 func claheBinsTo(dst []uint8, src []float32, lo, scale float32) { claheBinsGo(dst, src, lo, scale) }
 
