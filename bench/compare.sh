@@ -4,7 +4,8 @@
 # against the goals of issue 6 (section 4).
 #
 # Usage: bench/compare.sh            (1k, 100k and 1M galleries; about 15 minutes)
-#        FULL=1 bench/compare.sh     (adds the 10M int8/binary gallery: 4.5 GiB)
+#        FULL=1 bench/compare.sh     (adds the 10M int8/binary galleries: 4.5 GiB,
+#                                     then 3.3 GiB partitioned; building takes minutes)
 #
 # Needs gcc (with OpenMP), Go, and for FAISS /usr/bin/python3 with
 # python3-faiss, python3-numpy and libopenblas0-openmp (apt-get install);
@@ -30,8 +31,8 @@ gcc -O3 -march=native -ffast-math "$REF/scan.c" -o "$OUT/scan"
 "$OUT/scan" >"$OUT/scan.txt"
 
 echo "== Go benchmarks (match)" >&2
-BENCH='Search1k$|Search100k$|Search1M$|SearchBatch1M$|ReferenceScan'
-if [ "${FULL:-0}" = 1 ]; then BENCH="$BENCH|Search10M\$"; fi
+BENCH='Search1k$|Search100k$|Search1M$|SearchBatch1M$|ReferenceScan|PartitionSearch1M$'
+if [ "${FULL:-0}" = 1 ]; then BENCH="$BENCH|Search10M\$|PartitionSearch10M\$"; fi
 go test -run '^$' -bench "$BENCH" -cpu 1,2 -count "$COUNT" -benchtime 3x -timeout 60m ./match >"$OUT/go.txt"
 
 echo "== FAISS (faiss_bench.py)" >&2

@@ -106,3 +106,26 @@ for mode in ["float32", "int8", "binary"]:
         print(f"{mode:8s} {cores:5d} {cells[0]:>16s} {cells[1]:>16s} {cells[2]:>16s} {fmt(fa, 7)} {fmt(1e3 / fa if fa else None, 8, 1)} {ratio}")
 print()
 print("vs FAISS = FAISS ms per query / palmid ms per query at batch 64 (goal for float32: >= 1)")
+
+# Partitioned galleries (Gallery.Partition, SearchOptions.Probes): signature-like vectors.
+part = {}
+for m in re.finditer(r"^BenchmarkPartitionSearch(1M|10M)/(\S+?)(?:-(\d+))?\s+\d+\s+\S+ ns/op\s+([\d.]+) ms/query\s+([\d.]+) recall@1\s+(\d+) rows/query",
+                     read("go.txt"), re.M):
+    part.setdefault((m.group(1), m.group(2), int(m.group(3) or 1)), []).append((float(m.group(4)), float(m.group(5)), int(m.group(6))))
+if part:
+    print()
+    print("partitioned galleries, signature-like vectors, d = 256, int8 and binary rows, top-1 (median ms per query);")
+    print("recall@1 against flat int8 search for 64 probes at cosine about 0.78; floor = rows scanned x bytes / bandwidth")
+    hdr = f"{'search':36s} {'N':>4s} {'cores':>5s} {'palmid':>9s} {'rows':>9s} {'floor':>9s} {'x floor':>8s} {'recall@1':>9s}"
+    print(hdr)
+    print("-" * len(hdr))
+    def probes_key(name):
+        m = re.search(r"(\d+)$", name)
+        return (re.sub(r"\d+$", "", name), int(m.group(1)) if m else 0)
+
+    for (size, name, cores), v in sorted(part.items(), key=lambda kv: (sizes[kv[0][0]], kv[0][2], probes_key(kv[0][1]))):
+        t = med([x[0] for x in v])
+        rows = v[0][2]
+        per = 32 if name.startswith("flat/binary") or name.startswith("lists/binary") else 260
+        floor = rows * per / (bw[cores] * 1e9) * 1e3 if bw.get(cores) else None
+        print(f"{name:36s} {size:>4s} {cores:5d} {fmt(t)} {rows:9d} {fmt(floor)} {fmt(t / floor if floor else None, 8, 2)} {v[0][1]:9.3f}")

@@ -40,8 +40,13 @@ type partition struct {
 }
 
 // partitionTopCells is the number of best top cells whose lists a row is
-// compared with when it is assigned to a list.
-const partitionTopCells = 3
+// compared with when it is assigned to a list. With 3, 4.7% of the rows of
+// a 20k gallery of signature-like vectors were not in the list of their
+// nearest centroid, which cost recall (at 100k and cosine 0.64, 16 probes:
+// 0.993 against 0.996 comparing with every list); 6 gave 0.995, for
+// about a tenth of the inner products of every list at 10M rows (6,325
+// lists in 80 cells).
+const partitionTopCells = 6
 
 // Partition splits the gallery's rows into lists around centroids learned
 // by k-means on a sample of them, and reorders the rows so that each
