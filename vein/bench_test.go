@@ -117,3 +117,14 @@ func BenchmarkBlur640x480(b *testing.B) {
 		fimg.BlurTo(dst, src, 2)
 	}
 }
+
+// BenchmarkStageThreshold is the vessel threshold of Extract (a sort of
+// the valid pixels' vesselness) on the 64 x 64 working map.
+func BenchmarkStageThreshold(b *testing.B) {
+	_, _, enh, valid := stages(b)
+	ves := fimg.New(Size, Size)
+	vesselnessTo(ves, enh, []float64{1.5, 2.25, 3}, valid)
+	for b.Loop() {
+		threshold(ves.Pix, valid)
+	}
+}

@@ -3,6 +3,7 @@ package vein
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/palmid/palmid/internal/fimg"
@@ -78,5 +79,38 @@ func TestEnhanceExact(t *testing.T) {
 			m.Pix[i] = float32(r.Float64()*1.4 - 0.2)
 		}
 		same("bilateral (wide range)", k, bilateralTo(nil, m), bilateralRef(m))
+	}
+}
+
+// TestSortFloat32s checks sortFloat32s against slices.Sort on values of
+// both signs, zeros, repeats, subnormals and infinities.
+func TestSortFloat32s(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 2, 7, 100, 4096} {
+		a := make([]float32, n)
+		for i := range a {
+			switch r.IntN(8) {
+			case 0:
+				a[i] = 0
+			case 1:
+				a[i] = float32(r.IntN(5))
+			case 2:
+				a[i] = -float32(r.ExpFloat64())
+			case 3:
+				a[i] = math.Float32frombits(uint32(r.IntN(100))) // subnormal
+			case 4:
+				a[i] = float32(math.Inf(2*r.IntN(2) - 1))
+			default:
+				a[i] = float32(r.ExpFloat64() * 1e-3)
+			}
+		}
+		want := slices.Clone(a)
+		slices.Sort(want)
+		sortFloat32s(a)
+		for i := range a {
+			if a[i] != want[i] {
+				t.Fatalf("n %d: element %d = %v, want %v", n, i, a[i], want[i])
+			}
+		}
 	}
 }
