@@ -15,6 +15,7 @@ type found struct {
 	r       float64 // inscribed radius, pixels
 	contour []ipoint
 	valleys [3]Point
+	bisect  [3]Point // each valley's bisector, out of the palm into the gap
 	tips    [4]Point
 	open    [3]bool
 	thumb   bool
@@ -594,7 +595,7 @@ func (wk *work) fingers(f *found) {
 				}
 				if s.score > best {
 					best = s.score
-					f.valleys, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.tips, s.thumb, s.side, s.score, s.open
+					f.valleys, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
 				}
 			}
 		}
@@ -628,6 +629,7 @@ func splitDoubles(runs []protrusion, R float64, ds []float64, n int) []protrusio
 
 type hypo struct {
 	valleys [3]Point
+	bisect  [3]Point
 	tips    [4]Point
 	open    [3]bool
 	thumb   bool
@@ -639,20 +641,22 @@ type hypo struct {
 // features describe how hand-like four protrusions taken as index, middle,
 // ring and little fingers are; score weighs them.
 type features struct {
-	spacing  float64    // ln of the ratio of the two valley spacings
-	dr       float64    // ln(D/R): valley distance over the palm radius
-	centre   float64    // distance of the palm centre from the valley line over D
-	depth    float64    // least depth of a valley below the fingertips beside it, in R
-	axis     float64    // least cosine between a finger and the palm axis
-	width    float64    // widest finger, in R
-	lift     float64    // closed-valley corrections, summed, in D
-	dirTip   float64    // index tip above the little tip, in R (+: this order)
-	dirThumb float64    // +1: a thumb beside the index, -1: beside the little finger
-	dirMass  float64    // the silhouette's centroid about the palm centre towards the index side, in R
-	merged   int        // fingers taken from split protrusions
-	length   float64    // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
-	vr       float64    // nearest over farthest valley distance from the palm centre
-	angles   [3]float64 // angles between neighbouring fingers' axes, degrees
+	spacing   float64    // ln of the ratio of the two valley spacings
+	dr        float64    // ln(D/R): valley distance over the palm radius
+	centre    float64    // distance of the palm centre from the valley line over D
+	depth     float64    // least depth of a valley below the fingertips beside it, in R
+	axis      float64    // least cosine between a finger and the palm axis
+	width     float64    // widest finger, in R
+	lift      float64    // closed-valley corrections, summed, in D
+	dirTip    float64    // index tip above the little tip, in R (+: this order)
+	dirThumb  float64    // +1: a thumb beside the index, -1: beside the little finger
+	dirMass   float64    // the silhouette's centroid about the palm centre towards the index side, in R
+	dirLen    float64    // ln of the index finger's length over the little finger's (0 where either is cut by the frame)
+	dirValley float64    // the index–middle valley above the ring–little one along the palm axis, in D
+	merged    int        // fingers taken from split protrusions
+	length    float64    // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
+	vr        float64    // nearest over farthest valley distance from the palm centre
+	angles    [3]float64 // angles between neighbouring fingers' axes, degrees
 }
 
 // splay is how far, in degrees, the end finger splayed most from its
@@ -853,11 +857,13 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		}
 		ls[k] = dist(v, hy.tips[k]) / D
 	}
-	sort.Float64s(ls[:])
-	ft.length = (ls[1] + ls[2]) / 2
 	if !fr[0].border && !fr[3].border {
 		ft.dirTip = (h(hy.tips[0]) - h(hy.tips[3])) / R
+		ft.dirLen = math.Log(ls[0] / math.Max(ls[3], 1e-3))
 	}
+	ft.dirValley = (h(V[0]) - h(V[2])) / D
+	sort.Float64s(ls[:])
+	ft.length = (ls[1] + ls[2]) / 2
 	thumbish := func(p protrusion) bool { return m > 5 && p.width < thumbMax*R && !p.border }
 	if tp, tn := thumbish(prev), thumbish(next); tp && !tn {
 		ft.dirThumb = 1
@@ -873,6 +879,7 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 	} else {
 		hy.side = Left
 	}
+	hy.bisect = us
 	hy.feat = ft
 	return hy, true
 }
