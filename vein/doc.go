@@ -254,20 +254,52 @@
 // An earlier run (load about 10, reference ratio 13.8) had measured version
 // 1 at 7.5 ms, 23.5 ms (FindROI 17.2 ms) and 33 µs.
 //
-// The same run timed OpenCV 4.6 (python3-opencv, one thread) on the same
-// sizes (../shared/bench/cv_bench.py and a companion script with vein's
-// sizes); palmid time over OpenCV time:
+// The figures above are from before the image kernels were vectorised.
+// With them (internal/fimg's separable blur, vein's CLAHE and bilateral
+// filter as amd64 AVX2 assembly, each output bit for bit what the plain Go
+// loops give, which TestSeparableExact and TestEnhanceExact check), test
+// binaries of commit 8bf5794 (before) and of the kernels (after) run in
+// turn three times, two runs each, on one core of the same machine under a
+// load average of 8 to 9 (2026-11-25 15:15 to 15:18 UTC; -test.cpu 1,
+// benchstat medians), BenchmarkReferenceDot256 at 2.19 µs (12.7 times the
+// reference machine's 172 ns):
 //
-//	stage (palmid benchmark)                     palmid     OpenCV     ratio
-//	CLAHE 4 x 4 tiles, 64 x 64 (StageCLAHE)      152 µs     76-88 µs   1.8
-//	bilateral 5 x 5, 64 x 64 (StageBilateral)    1.2 ms     388-402 µs 3.0
-//	two Gaussian blurs σ 6, 64 x 64 (FlatField)  1.6 ms     2 x 168 µs 4.8
-//	Gaussian blur σ 2, 640 x 480 f32 (Blur...)   10.6 ms    3.3-5.4 ms 2.0-3.2
+//	operation                                before      after       after, reference (scaled)
+//	Extract, 128 x 128 ROI                   11.2 ms     2.9 ms      0.23 ms
+//	Extract + Template, 128 x 128 ROI        12.0 ms     3.1 ms      0.25 ms
+//	FromDevice, 640 x 480 palm + vein frames 29.2 ms     20.1 ms     1.6 ms
+//	Compare                                  304 µs      98 µs       7.7 µs
 //
-// palmid's CLAHE works in float on the 64 x 64 working map, so a 128 x 128
-// ROI costs it less than OpenCV's CLAHE on the 128 x 128 ROI (217 µs); the
-// filters are plain Go loops against OpenCV's SIMD and miss the 1x goal by
-// 2 to 5 times. The Gaussian blur is internal/fimg's.
+// Compare's code did not change: its before and after differ by where the
+// linker put it (builds of the two trees reproduce the gap; the earlier run
+// above had 72 µs). Extract and NewTemplate also allocate half as much
+// (250 KiB, 29 allocations): CLAHE, the bilateral filter and flatField
+// write in place.
+//
+// In the same minutes bench/cv_vein.py (a companion of
+// ../shared/bench/cv_bench.py) timed OpenCV 4.6 (python3-opencv, one
+// thread, outputs into arrays made once) on the same sizes, three runs
+// interleaved with the Go ones, each the median of 7 repetitions; the table
+// gives the median run, and palmid time over OpenCV time
+// (bench/vein_vs_cv.sh repeats the comparison):
+//
+//	stage (palmid benchmark)                     before     after      OpenCV     after/OpenCV (before)
+//	CLAHE 4 x 4 tiles, 64 x 64 (StageCLAHE)      151 µs     48 µs      83 µs      0.58 (1.8)
+//	bilateral 5 x 5, 64 x 64 (StageBilateral)    1.56 ms    139 µs     355 µs     0.39 (4.4)
+//	  the same against OpenCV's 8-bit filter                           150 µs     0.92
+//	two Gaussian blurs σ 6, 64 x 64 (FlatField)  1.66 ms    180 µs     322 µs     0.56 (5.2)
+//	Gaussian blur σ 2, 640 x 480 f32 (Blur...)   18.4 ms    1.5 ms     2.2 ms     0.67 (8.3)
+//
+// OpenCV's CLAHE works on 8-bit images only; palmid's works in float on
+// the 64 x 64 working map, as its bilateral filter does (OpenCV's float
+// bilateral filter is the like-for-like one). The blur sums each output in
+// tap order eight or 32 at a time without using the kernel's symmetry;
+// the bilateral filter looks each pair's range weight up once, for both
+// pixels. Without AVX2 (GODEBUG=cpu.avx2=off, or -tags purego) the same
+// sums run in plain Go: StageBilateral about 0.6 to 0.7 ms on this machine.
+// An earlier run under a load of about 5, before the kernels, had
+// measured 152 µs, 1.2 ms, 1.6 ms and 10.6 ms against OpenCV's 76-88 µs,
+// 388-402 µs, 2 x 168 µs and 3.3-5.4 ms.
 //
 // # Testing
 //
