@@ -362,9 +362,10 @@ func claheRowGo(dst *[Size]float32, bins *[Size]uint8, ok *[Size]bool, l0, l1 *[
 			}
 			b := bins[x] % claheBins
 			wx, wx1 := claheWX[x], claheWX1[x]
-			top := a0[b]*wx1 + a1[b]*wx
-			bot := b0[b]*wx1 + b1[b]*wx
-			dst[x] = top*wy1 + bot*wy
+			// float32(x*y) + z: no fused multiply-add, as in the kernel.
+			top := float32(a0[b]*wx1) + float32(a1[b]*wx)
+			bot := float32(b0[b]*wx1) + float32(b1[b]*wx)
+			dst[x] = float32(top*wy1) + float32(bot*wy)
 		}
 	}
 }
@@ -515,7 +516,7 @@ func bilateralRowGo(dst []float32, b *bilatScratch, c0 int) {
 				r = b.r[bilatTaps-1-t-bilatC][c+f] // the pair seen from c+f
 			}
 			kk := ws[t] * r
-			s += kk * p
+			s += float32(kk * p) // no fused multiply-add, as in the kernel
 			w += kk
 		}
 		dst[x] = s / w

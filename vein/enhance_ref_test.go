@@ -2,7 +2,9 @@ package vein
 
 // The plain loops that claheTo and bilateralTo were before they were made
 // faster; TestEnhanceExact checks that the fast versions give the same
-// bits.
+// bits. The products that are then added are converted to float32 so that
+// no build fuses them (GOAMD64=v3 may: float32(x*y) + z is the multiply and
+// add that the default build and the assembly kernels do).
 
 import (
 	"math"
@@ -91,9 +93,9 @@ func claheRef(m *fimg.Image, valid []bool) (*fimg.Image, bool) {
 			x1 := min(x0+1, claheTiles-1)
 			x0 = max(x0, 0)
 			b := bins[i]
-			top := lut[y0][x0][b]*(1-wx) + lut[y0][x1][b]*wx
-			bot := lut[y1][x0][b]*(1-wx) + lut[y1][x1][b]*wx
-			out.Pix[i] = top*(1-wy) + bot*wy
+			top := float32(lut[y0][x0][b]*(1-wx)) + float32(lut[y0][x1][b]*wx)
+			bot := float32(lut[y1][x0][b]*(1-wx)) + float32(lut[y1][x1][b]*wx)
+			out.Pix[i] = float32(top*(1-wy)) + float32(bot*wy)
 		}
 	}
 	return out, true
@@ -132,7 +134,7 @@ func bilateralRef(m *fimg.Image) *fimg.Image {
 							d = -d
 						}
 						kk := wr[k] * rl[min(int(d*lutN), lutN-1)]
-						s += kk * p
+						s += float32(kk * p)
 						w += kk
 					}
 				}
@@ -149,7 +151,7 @@ func bilateralRef(m *fimg.Image) *fimg.Image {
 						d = -d
 					}
 					k := ws[dy+r][dx+r] * rl[min(int(d*lutN), lutN-1)]
-					s += k * p
+					s += float32(k * p)
 					w += k
 				}
 			}
