@@ -4,8 +4,8 @@ package vein
 
 import "golang.org/x/sys/cpu"
 
-// useAVX2 selects the assembly bilateral and CLAHE kernels; GODEBUG=cpu.avx2=off
-// clears it to test the portable path.
+// useAVX2 selects the assembly bilateral and CLAHE kernels;
+// GODEBUG=cpu.avx2=off clears it to test the portable paths.
 var useAVX2 = cpu.X86.HasAVX2
 
 // bilatRangesAVX2 is bilatRangesGo for the first len(dst)&^7 weights;
