@@ -641,22 +641,22 @@ type hypo struct {
 // features describe how hand-like four protrusions taken as index, middle,
 // ring and little fingers are; score weighs them.
 type features struct {
-	spacing   float64    // ln of the ratio of the two valley spacings
-	dr        float64    // ln(D/R): valley distance over the palm radius
-	centre    float64    // distance of the palm centre from the valley line over D
-	depth     float64    // least depth of a valley below the fingertips beside it, in R
-	axis      float64    // least cosine between a finger and the palm axis
-	width     float64    // widest finger, in R
-	lift      float64    // closed-valley corrections, summed, in D
-	dirTip    float64    // index tip above the little tip, in R (+: this order)
-	dirThumb  float64    // +1: a thumb beside the index, -1: beside the little finger
-	dirMass   float64    // the silhouette's centroid about the palm centre towards the index side, in R
-	dirLen    float64    // ln of the index finger's length over the little finger's (0 where either is cut by the frame)
-	dirValley float64    // the index–middle valley above the ring–little one along the palm axis, in D
-	merged    int        // fingers taken from split protrusions
-	length    float64    // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
-	vr        float64    // nearest over farthest valley distance from the palm centre
-	angles    [3]float64 // angles between neighbouring fingers' axes, degrees
+	spacing  float64    // ln of the ratio of the two valley spacings
+	dr       float64    // ln(D/R): valley distance over the palm radius
+	centre   float64    // distance of the palm centre from the valley line over D
+	depth    float64    // least depth of a valley below the fingertips beside it, in R
+	axis     float64    // least cosine between a finger and the palm axis
+	width    float64    // widest finger, in R
+	lift     float64    // closed-valley corrections, summed, in D
+	dirTip   float64    // index tip above the little tip, in R (+: this order)
+	dirThumb float64    // +1: a thumb beside the index, -1: beside the little finger
+	dirMass  float64    // the silhouette's centroid about the palm centre towards the index side, in R
+	dirLen   float64    // ln of the index finger's length over the little finger's (0 where either is cut by the frame)
+	dirWidth float64    // ln of the index finger's width over the little finger's
+	merged   int        // fingers taken from split protrusions
+	length   float64    // median finger length (tip to nearest valley) in D; 1.5 where cut by the frame
+	vr       float64    // nearest over farthest valley distance from the palm centre
+	angles   [3]float64 // angles between neighbouring fingers' axes, degrees
 }
 
 // splay is how far, in degrees, the end finger splayed most from its
@@ -700,6 +700,9 @@ func (ft *features) score() float64 {
 	}
 	s -= 0.7 * float64(ft.merged)
 	s += 0.7*clamp(ft.dirTip/0.3, -1.5, 1.5) + 1.5*ft.dirThumb + clamp(ft.dirMass/0.08, -1.5, 1.5)
+	// the little finger is the shortest and narrowest, so a hypothesis
+	// with the thumb taken for it, or in the reverse order, loses
+	s += 0.7*clamp(ft.dirLen/0.15, -1.5, 1.5) + clamp(ft.dirWidth/0.15, -1.5, 1.5)
 	return s
 }
 
@@ -861,10 +864,15 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		ft.dirTip = (h(hy.tips[0]) - h(hy.tips[3])) / R
 		ft.dirLen = math.Log(ls[0] / math.Max(ls[3], 1e-3))
 	}
-	ft.dirValley = (h(V[0]) - h(V[2])) / D
+	if fr[0].merged == 0 && fr[3].merged == 0 {
+		ft.dirWidth = math.Log(fr[0].width / math.Max(fr[3].width, 1e-3))
+	}
 	sort.Float64s(ls[:])
 	ft.length = (ls[1] + ls[2]) / 2
-	thumbish := func(p protrusion) bool { return m > 5 && p.width < thumbMax*R && !p.border }
+	// the thumb is wider than the little finger (where both are whole)
+	thumbish := func(p protrusion) bool {
+		return m > 5 && p.width < thumbMax*R && !p.border && (p.merged != 0 || fr[3].merged != 0 || p.width > fr[3].width)
+	}
 	if tp, tn := thumbish(prev), thumbish(next); tp && !tn {
 		ft.dirThumb = 1
 		hy.thumb = true

@@ -175,9 +175,9 @@ func (wk *work) refineValley(img image.Image, f *found, p, u Point) (Point, bool
 	}
 	t /= float64(len(ts))
 	// A gap that narrows towards its web fades out in the image before
-	// it ends: an edge well above the working outline is that fading
-	// gap, not the web.
-	t = math.Min(t, 0.5*sc)
+	// it ends: an edge more than a working pixel above the working
+	// outline is that fading gap, not the web.
+	t = math.Min(t, sc)
 	return Point{p.X + t*u.X, p.Y + t*u.Y}, true
 }
 
