@@ -149,8 +149,9 @@ type Gallery struct {
 	first []int32   // per identity slot: its first row (the head of its next chain)
 	tmp   []int32   // scratch rows for deleteRows, under the write lock
 
-	part    *partition // the coarse lists of Partition, or nil
-	version uint64     // counts changes, for Partition
+	part   *partition // the coarse lists of Partition, or nil
+	partMu sync.Mutex // held by Partition
+	dirty  []int32    // while Partition learns: rows whose contents changed
 }
 
 // NewGallery returns an empty gallery of templates of dimension dim that
@@ -221,7 +222,6 @@ func (g *Gallery) Add(id string, templates ...*Template) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.version++
 	s, _ := g.names.find(id)
 	if s < 0 {
 		s = g.newIdentity(id)
@@ -239,7 +239,6 @@ func (g *Gallery) Replace(id string, templates ...*Template) error {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.version++
 	s, _ := g.names.find(id)
 	if s >= 0 {
 		g.deleteRows(s)
@@ -258,7 +257,6 @@ func (g *Gallery) Replace(id string, templates ...*Template) error {
 func (g *Gallery) Remove(id string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.version++
 	s, pos := g.names.find(id)
 	if s < 0 {
 		return false
@@ -317,11 +315,14 @@ func (g *Gallery) appendRows(s int32, templates []*Template) {
 			g.codes = append(g.codes, t.code...)
 		}
 		r := int32(len(g.owner))
+		if g.dirty != nil {
+			g.dirty = append(g.dirty, r)
+		}
 		g.owner = append(g.owner, s)
 		g.next = append(g.next, g.first[s])
 		g.first[s] = r
 		if g.part != nil {
-			g.part.addRow(r, t.vec)
+			g.part.addRow(g, r)
 		}
 	}
 }
@@ -352,6 +353,9 @@ func (g *Gallery) moveLastRow(r int) {
 		g.part.moveRow(int32(r), int32(last))
 	}
 	if r != last {
+		if g.dirty != nil {
+			g.dirty = append(g.dirty, int32(r))
+		}
 		if g.keep&KeepFloat32 != 0 {
 			copy(g.vecs[r*d:(r+1)*d], g.vecs[last*d:])
 		}

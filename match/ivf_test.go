@@ -39,6 +39,16 @@ func checkPartition(t *testing.T, g *Gallery) {
 	if total != n {
 		t.Fatalf("lists hold %d rows, gallery %d", total, n)
 	}
+	// Every row is in the list that assigning it now gives, however it
+	// got there (Partition, Add, or changes while Partition learned).
+	x := make([]float32, g.dim)
+	buf := make([]float32, len(p.topLists)-1+len(p.rows))
+	for r := range n {
+		g.rowVec(x, r)
+		if l := p.assign(x, buf); l != p.listOf[r] {
+			t.Fatalf("row %d is in list %d, assigning it gives %d", r, p.listOf[r], l)
+		}
+	}
 }
 
 // signatureModel draws unit vectors with the structure of learned
@@ -302,52 +312,63 @@ func TestPartitionMatchesBruteForce(t *testing.T) {
 }
 
 // TestPartitionConcurrent runs searches of every list and of a few lists
-// beside Add, Replace, Remove and Partition; run it with -race.
+// beside Add, Replace and Remove, and Partition beside all of them, with
+// small chunks so that changes land between its chunks; run it with -race.
+// Afterwards every row must be in the list its contents give.
 func TestPartitionConcurrent(t *testing.T) {
+	defer func(c int) { partitionChunk = c }(partitionChunk)
+	partitionChunk = 97
 	const dim = 32
 	rng := rand.New(rand.NewPCG(85, 86))
-	g := NewGallery(dim, 0)
-	stable := make([]*Template, 30)
-	for i := range stable {
-		stable[i] = mustTemplate(t, randVec(rng, dim))
-		g.Add(fmt.Sprint("stable", i), stable[i])
-	}
-	churn := make([]*Template, 300)
-	for i := range churn {
-		churn[i] = mustTemplate(t, randVec(rng, dim))
-	}
-	for i := range 3000 {
-		g.Add(fmt.Sprint("bulk", i), churn[i%len(churn)])
-	}
-	g.Partition(&PartitionOptions{Lists: 20})
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		rng := rand.New(rand.NewPCG(87, 88))
-		for i := 0; !stop.Load(); i++ {
-			id := fmt.Sprint("churn", rng.IntN(200))
-			switch rng.IntN(3) {
-			case 0:
-				g.Add(id, churn[rng.IntN(len(churn))])
-			case 1:
-				g.Replace(id, churn[rng.IntN(len(churn))], churn[rng.IntN(len(churn))])
-			default:
-				g.Remove(id)
-			}
-			if i%100 == 99 {
-				g.Partition(&PartitionOptions{Lists: 10 + i%20, Seed: uint64(i)})
-			}
+	for _, keep := range []Keep{KeepAll, KeepInt8 | KeepBinary} {
+		g := NewGallery(dim, keep)
+		stable := make([]*Template, 30)
+		for i := range stable {
+			stable[i] = mustTemplate(t, randVec(rng, dim))
+			g.Add(fmt.Sprint("stable", i), stable[i])
 		}
-	})
-	withProcs(4, func() {
-		var sw sync.WaitGroup
-		for w := range 2 {
-			sw.Go(func() {
-				dst := make([]Candidate, 0, 5)
-				for i := range 60 {
-					j := (w*60 + i) % len(stable)
-					m := NewMatcher(stable[j])
-					for _, mode := range []Mode{Exact, Int8Rerank, BinaryInt8Rerank} {
+		churn := make([]*Template, 300)
+		for i := range churn {
+			churn[i] = mustTemplate(t, randVec(rng, dim))
+		}
+		for i := range 3000 {
+			g.Add(fmt.Sprint("bulk", i), churn[i%len(churn)])
+		}
+		var stop atomic.Bool
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(87, 88))
+			for !stop.Load() {
+				id := fmt.Sprint("churn", rng.IntN(200))
+				switch rng.IntN(3) {
+				case 0:
+					g.Add(id, churn[rng.IntN(len(churn))])
+				case 1:
+					g.Replace(id, churn[rng.IntN(len(churn))], churn[rng.IntN(len(churn))])
+				default:
+					g.Remove(id)
+				}
+			}
+		})
+		partitions := 0
+		wg.Go(func() {
+			for i := 0; !stop.Load(); i++ {
+				g.Partition(&PartitionOptions{Lists: 10 + i%20, Seed: uint64(i)})
+				partitions++
+			}
+		})
+		mode := Exact
+		if keep&KeepFloat32 == 0 {
+			mode = Int8
+		}
+		withProcs(4, func() {
+			var sw sync.WaitGroup
+			for w := range 2 {
+				sw.Go(func() {
+					dst := make([]Candidate, 0, 5)
+					for i := range 60 {
+						j := (w*60 + i) % len(stable)
+						m := NewMatcher(stable[j])
 						dst = g.Search(dst, m, &SearchOptions{K: 5, Mode: mode, Probes: 1 << 20})
 						if len(dst) == 0 || dst[0].ID != fmt.Sprint("stable", j) {
 							t.Errorf("%v: search for stable%d found %v", mode, j, dst)
@@ -355,13 +376,20 @@ func TestPartitionConcurrent(t *testing.T) {
 						}
 						dst = g.Search(dst, m, &SearchOptions{K: 5, Mode: mode, Probes: 2})
 					}
-				}
-			})
+				})
+			}
+			sw.Wait()
+		})
+		stop.Store(true)
+		wg.Wait()
+		if partitions == 0 {
+			g.Partition(nil)
 		}
-		sw.Wait()
-	})
-	stop.Store(true)
-	wg.Wait()
+		g.mu.RLock()
+		checkPartition(t, g)
+		g.mu.RUnlock()
+		t.Logf("keep %v: %d partitions beside the searches", keep, partitions)
+	}
 }
 
 // TestPartitionRecall measures recall@1 of partitioned searches (Int8Rerank
@@ -372,9 +400,12 @@ func TestPartitionConcurrent(t *testing.T) {
 // (cosine about 0.45) and on isotropic random vectors, on which coarse
 // lists say little about nearness, is logged only.
 func TestPartitionRecall(t *testing.T) {
+	if raceEnabled {
+		t.Skip("no concurrency to check, and minutes under the race detector")
+	}
 	const dim = 256
 	n, probes := 50_000, 2000
-	if testing.Short() || raceEnabled {
+	if testing.Short() {
 		n, probes = 20_000, 1000
 	}
 	for _, model := range vectorModels {
