@@ -125,15 +125,123 @@
 //     batches of 1, 8 and 64, against 10.3 for FAISS IndexFlatIP with
 //     OpenBLAS at batch 64 in the same run; past about 8 probes the scan is
 //     bound by arithmetic, not memory, and throughput grows little more.
+//     A batch of one probe runs Search, whose single-probe kernels are
+//     faster than the four-probe ones with three probes empty.
 //   - Galleries whose float32 rows do not fit in memory: a gallery made with
 //     KeepInt8|KeepBinary (292 bytes of rows a template at dimension 256)
 //     and mode BinaryInt8Rerank, which scans the binary codes and rescores
 //     the best Rerank templates from their int8 rows (scores within about
 //     0.003 of the cosine, as Int8's); its prefilter is BinaryRerank's, so
 //     the same recall notes apply. Int8 and Binary alone also work there.
+//   - Galleries of millions of templates that must be searched in a small
+//     fraction of a scan's time: Partition the gallery and search with
+//     SearchOptions.Probes (see Partitioned galleries below), in mode Int8
+//     or Int8Rerank. Its cost is that of the rows of the probed lists; its
+//     recall depends on how the embeddings cluster, so measure it on the
+//     extractor's own embeddings before trusting a number of probes.
+//
+// The binary prefilter's recall also depends on the embeddings. The
+// figures above are for vectors spread evenly over all directions; on the
+// signature-like vectors of the partition tests (a direction common to
+// all, clusters, a few strong principal directions), whose sign bits are
+// correlated, flat BinaryInt8Rerank kept the exact top-1 for only about
+// 98% of probes at cosine 0.78 (1M templates), and Binary alone 95%.
 //
 // A Gallery keeps only the representations named in NewGallery; a search
 // in a mode that needs another panics.
+//
+// # Partitioned galleries
+//
+// Gallery.Partition learns centroids by spherical k-means from a sample
+// of the rows (40 per list; by default 2·√N lists), in two levels: about
+// √lists top cells, then as many lists in each cell as its share of the
+// sample, so that big clusters get more lists. Each row joins the list
+// whose centroid has the largest inner product with it among the lists of
+// its six best top cells, and the rows are reordered so that each list's
+// rows are contiguous. A search with Probes = p scores the probe against
+// every centroid (a few thousand inner products, well under a
+// millisecond) and scans only the rows of the p best lists, with the
+// mode's own kernels; the rerank modes then rescore as usual. The lists
+// cost 8 bytes a row (its list, and its entry in the list) and 4·dim
+// bytes a list. Templates added afterwards join the list of their nearest
+// centroid; removed ones leave theirs; the centroids stay as learned, so
+// call Partition again after the gallery has changed much. Searches and
+// changes go on while Partition learns; it holds the write lock only to
+// catch up with the changes made meanwhile and to reorder the rows.
+//
+// Recall is what a partition trades for speed: a probe whose enrolled
+// template lies in a list it does not probe misses it, however it is
+// scored. Lists say much about nearness when embeddings cluster, as
+// learned ones do, and little when they are spread evenly over all
+// directions. Recall@1 against exact float32 search (Int8Rerank, K = 1;
+// each probe an enrolled vector plus Gaussian noise, the cosine with it
+// given; 2,000 probes a cell for signature-like vectors, 200 for
+// isotropic ones; PALMID_IVF_EXPLORE below):
+//
+//	vectors    N     lists  probes  rows scanned  cos 0.64 to 0.89  cos 0.45
+//	signature  1M    2000   16      0.96%         0.9955            0.906
+//	signature  1M    2000   32      1.9%          0.9985            0.964
+//	signature  1M    2000   64      3.8%          1.0000            0.987
+//	signature  1M    2000   128     7.7%          1.0000            0.9985
+//	signature  1M    2000   256     15%           1.0000            0.9995
+//	isotropic  100k  632    64      10%           0.82 to 0.995     0.62
+//	isotropic  100k  632    256     40%           0.975 to 1.000    0.925
+//
+// "signature" is the tests' model of learned embeddings (signatureModel in
+// ivf_test.go: a direction common to all, 64 clusters of Zipf-distributed
+// sizes, 8 strong principal directions, an isotropic remainder); its lists
+// are unbalanced (at 1M: 1 to 1,467 rows, median 508, mean 500; probes
+// land in big lists more often, so a probed list holds 1.2 times the
+// mean, and 1.26 times at 10M). "isotropic" is random unit vectors, where
+// lists are balanced but k-means centroids carry little information:
+// there a partition saves little at useful recall, and a flat scan is the
+// honest choice. TestPartitionRecall checks recall@1 ≥ 0.999 on
+// signature-like vectors at cosine 0.56 to 0.89 with a sixth of the lists
+// probed (20,000 vectors with -short, 50,000 without). Real palm
+// signatures will cluster differently: measure recall on them, with
+// PALMID_IVF_EXPLORE or as TestPartitionRecall does, before choosing
+// Probes. From these figures, 64 probes of 2,000 lists kept every exact
+// top-1 at cosine 0.64 and above, and 128 lost 0.15% at 0.45.
+//
+// Times on one core of the project's shared 2-core Zen 1 EPYC (load
+// average 8 to 10 from other jobs; BenchmarkPartitionSearch1M and 10M,
+// -cpu 1), signature-like vectors, a gallery of int8 and binary rows as a
+// 10M gallery must be, top-1, 64 probe templates at cosine about 0.78
+// with their enrolled vectors; recall@1 here is against the flat int8
+// search (the bench gallery keeps no float32 rows), over those 64 only. The
+// read-bandwidth floor (membw, same run) is the rows' bytes over the
+// bandwidth: 9.3 GB/s before the 10M run and 6.6 after it.
+//
+//	N = 10M, 6,324 lists           ms/query  rows scanned  recall@1
+//	flat Binary                    54.7      10,000,000    0.83  (floor 34 to 48 ms)
+//	flat BinaryInt8Rerank          51.3      10,000,000    0.97
+//	lists, Int8, 16 probes          2.5          29,020    1.00
+//	lists, Int8, 32 probes          3.6          56,074    1.00
+//	lists, Int8, 64 probes          6.7         110,054    1.00
+//	lists, Int8, 128 probes        11.1         219,121    1.00  (floor 6.1 to 8.6 ms)
+//	lists, BinaryInt8Rerank, 16-128 1.6 to 2.8               0.97
+//
+//	N = 1M, 2,000 lists (8.4 GB/s)
+//	flat Binary                     4.9       1,000,000    0.95  (floor 3.8 ms)
+//	flat BinaryInt8Rerank           4.8       1,000,000    0.98
+//	lists, Int8, 16 probes          0.51          8,489    1.00
+//	lists, Int8, 128 probes         2.4          66,614    1.00  (floor 2.1 ms)
+//
+// So at 10M a partitioned Int8 search probing 128 lists took a fifth of
+// the flat binary scan's time (a quarter to a third of that scan's
+// bandwidth floor) with better recall; the binary prefilter inside the lists is faster still,
+// but loses what the flat binary scan loses. Learning the lists is the
+// price: on the same loaded machine, 29 s for 1M rows and 11 minutes for
+// 10M (on 2 cores: mostly assigning every row to a list, about 550 inner
+// products a row), against about 6 minutes to generate and enrol the 10M
+// templates.
+//
+// Reproduce with:
+//
+//	PALMID_IVF_EXPLORE=1000000 PALMID_IVF_MODELS=signature PALMID_IVF_PROBES=2000 \
+//		PALMID_IVF_NOISE=0.5-1.2,2 PALMID_IVF_PROBECOUNTS=16,32,64,128,256 \
+//		go test -run PartitionExplore -v -timeout 40m ./match
+//	GOMEMLIMIT=4800MiB go test -run '^$' -bench 'PartitionSearch(1M|10M)$' -cpu 1 -benchtime 10x -timeout 60m ./match
 //
 // # Enrolment check
 //
@@ -164,7 +272,9 @@
 // scan; Add, Replace and Remove take the write lock, so a change waits for
 // the searches in progress, and searches that start after it wait for the
 // change. A search therefore sees the gallery either before or after any
-// change, never in between.
+// change, never in between. Partition lets searches and changes go on
+// while it learns its lists, and holds the write lock only to install
+// them (see Partitioned galleries).
 //
 // One search splits its scan into row ranges over GOMAXPROCS goroutines
 // (galleries of fewer than 8,192 templates per goroutine use fewer) and

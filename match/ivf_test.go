@@ -432,7 +432,7 @@ func TestPartitionRecall(t *testing.T) {
 			}
 			probes := probes
 			if model != "signature" {
-				probes = min(probes, 500)
+				probes = min(probes, 300)
 			}
 			agree, minCos := 0, 1.0
 			var dst []Candidate
