@@ -286,6 +286,14 @@ func TestPartitionMatchesBruteForce(t *testing.T) {
 		}
 		checkInvariants(t, g, m)
 		lists := len(g.Lists())
+		// SearchBatch of a partitioned gallery is Search per probe.
+		ms := []*Matcher{NewMatcher(pool[0]), NewMatcher(mustTemplate(t, randVec(rng, dim))), NewMatcher(pool[1])}
+		bo := &SearchOptions{K: 4, Threshold: math.Inf(-1), Mode: Int8, Probes: 2}
+		for i, got := range g.SearchBatch(nil, ms, bo) {
+			if want := g.Search(nil, ms[i], bo); !slices.Equal(got, want) {
+				t.Fatalf("SearchBatch probe %d: %v, Search %v", i, got, want)
+			}
+		}
 		for _, procs := range []int{1, 3} {
 			withProcs(procs, func() {
 				for range 4 {
