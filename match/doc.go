@@ -167,7 +167,10 @@
 // centroid; removed ones leave theirs; the centroids stay as learned, so
 // call Partition again after the gallery has changed much. Searches and
 // changes go on while Partition learns; it holds the write lock only to
-// catch up with the changes made meanwhile and to reorder the rows.
+// catch up with the changes made meanwhile and to reorder the rows. A
+// SyncedGallery partitions its index after every full load when
+// SyncOptions.Partition is set (a reload builds a new index, without
+// lists otherwise), and again on SyncedGallery.Partition.
 //
 // Recall is what a partition trades for speed: a probe whose enrolled
 // template lies in a list it does not probe misses it, however it is

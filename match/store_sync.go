@@ -20,6 +20,10 @@ type SyncOptions struct {
 	// failed reloads. It is called from the following goroutine, one
 	// call at a time. The index keeps its last good state meanwhile.
 	OnError func(error)
+	// Partition, if not nil, partitions the index (Gallery.Partition)
+	// after each full load of a store that is not empty, so that searches
+	// may set SearchOptions.Probes. Partition partitions it again later.
+	Partition *PartitionOptions
 }
 
 // SyncedGallery is an in-memory Gallery built from a Store at start and
@@ -36,6 +40,7 @@ type SyncedGallery struct {
 	dim     int
 	keep    Keep
 	onError func(error)
+	part    *PartitionOptions
 
 	g     atomic.Pointer[Gallery]
 	seed  maphash.Seed
@@ -73,7 +78,7 @@ func OpenGallery(ctx context.Context, s Store, dim int, opts *SyncOptions) (*Syn
 	if o.Keep == 0 {
 		o.Keep = KeepAll
 	}
-	sg := &SyncedGallery{store: s, dim: dim, keep: o.Keep, onError: o.OnError, seed: maphash.MakeSeed()}
+	sg := &SyncedGallery{store: s, dim: dim, keep: o.Keep, onError: o.OnError, part: o.Partition, seed: maphash.MakeSeed()}
 	f, ok := s.(Follower)
 	if !ok {
 		g, err := sg.load(ctx)
@@ -163,7 +168,19 @@ func (sg *SyncedGallery) load(ctx context.Context) (*Gallery, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sg.part != nil && g.Templates() > 0 {
+		g.Partition(sg.part)
+	}
 	return g, nil
+}
+
+// Partition partitions the index, as Gallery.Partition, after the changes
+// made since the last full load or Partition. It does nothing to an empty
+// index.
+func (sg *SyncedGallery) Partition(opts *PartitionOptions) {
+	if g := sg.g.Load(); g.Templates() > 0 {
+		g.Partition(opts)
+	}
 }
 
 // changed brings the index's copy of id in step with the store.

@@ -76,6 +76,20 @@ func TestSyncedGalleryBolt(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(g, "reopened")
+	g.Close()
+	g, err = OpenGallery(ctx, s, 32, &SyncOptions{Keep: KeepInt8 | KeepFloat32, Partition: &PartitionOptions{Lists: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.g.Load().Lists()); n != 4 {
+		t.Errorf("reopened with Partition: %d lists, want 4", n)
+	}
+	check(g, "reopened and partitioned")
+	g.Partition(&PartitionOptions{Lists: 3})
+	if n := len(g.g.Load().Lists()); n != 3 {
+		t.Errorf("after Partition: %d lists, want 3", n)
+	}
+	g.Close()
 	if _, err := OpenGallery(ctx, s, 16, nil); !errors.Is(err, ErrDim) {
 		t.Errorf("OpenGallery of another dimension: %v", err)
 	}
