@@ -64,8 +64,9 @@ const partitionTopCells = 6
 // else from the int8 rows, else from the binary codes. Learning takes
 // about half a minute per million rows on a loaded 2-core machine, most of
 // it assigning rows to lists. Searches and changes go on meanwhile: the
-// sample is copied under the read lock, k-means runs on the copy without
-// any lock, and rows are assigned in chunks of 65,536 under the read lock.
+// sample is copied under the write lock (a fraction of a second), k-means
+// runs on the copy without any lock, and rows are assigned in chunks of
+// 65,536 under the read lock.
 // Partition then takes the write lock to assign the rows changed
 // meanwhile and to reorder the rows (about a second per million rows),
 // during which searches and changes wait. Until it returns, searches use
