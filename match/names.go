@@ -91,6 +91,13 @@ func (t *nameTable) add(id string, s int32) {
 		}
 		off = len(t.arena)
 	}
+	if need := off + binary.MaxVarintLen64 + len(id); need > cap(t.arena) {
+		// Grow by an eighth, not append's quarter: names are copied a few
+		// more times, and the arena wastes less.
+		a := make([]byte, off, need+off/8)
+		copy(a, t.arena)
+		t.arena = a
+	}
 	t.arena = binary.AppendUvarint(t.arena, uint64(len(id)))
 	t.arena = append(t.arena, id...)
 	t.at = append(t.at, uint32(off))
