@@ -458,7 +458,7 @@ func (wk *work) landmarks(cp *comp) *found {
 	}
 	f.contour = c
 	best := f.score
-	for _, ctr := range centres(dt, w, h, r, 3) {
+	try := func(ctr ipoint) {
 		g := &found{comp: cp, contour: c, centre: Point{float64(ctr.x + cp.x0), float64(ctr.y + cp.y0)}, r: float64(dt[ctr.y*w+ctr.x])}
 		g.mass = cp.centroid(ctr, 2.2*g.r)
 		wk.fingers(g)
@@ -468,6 +468,38 @@ func (wk *work) landmarks(cp *comp) *found {
 			*f = *g
 			f.fingers = fing
 			best = g.score
+		}
+	}
+	for _, ctr := range centres(dt, w, h, r, 3) {
+		try(ctr)
+	}
+	// A forearm wider than the palm holds the deepest points: where the
+	// best hand's centre lies far below its valleys, try again about the
+	// deepest point near where the valleys put the palm centre.
+	if f.r > 0 {
+		V := f.valleys
+		D := dist(V[0], V[2])
+		mid := Point{(V[0].X + V[2].X) / 2, (V[0].Y + V[2].Y) / 2}
+		n := unit(Point{V[2].Y - V[0].Y, V[0].X - V[2].X})
+		off := (f.centre.X-mid.X)*n.X + (f.centre.Y-mid.Y)*n.Y
+		if off < 0 {
+			n, off = Point{-n.X, -n.Y}, -off
+		}
+		if D > 2 && off > 1.5*D {
+			p := Point{mid.X + ratioCentre*D*n.X - float64(cp.x0), mid.Y + ratioCentre*D*n.Y - float64(cp.y0)}
+			rr := 0.25 * D
+			bi, bv := -1, float32(0)
+			for y := max(0, int(p.Y-rr)); y <= min(h-1, int(p.Y+rr)); y++ {
+				for x := max(0, int(p.X-rr)); x <= min(w-1, int(p.X+rr)); x++ {
+					dx, dy := float64(x)-p.X, float64(y)-p.Y
+					if dx*dx+dy*dy <= rr*rr && dt[y*w+x] > bv {
+						bi, bv = y*w+x, dt[y*w+x]
+					}
+				}
+			}
+			if bi >= 0 && bv >= 3 {
+				try(ipoint{bi % w, bi / w})
+			}
 		}
 	}
 	return f
