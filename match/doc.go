@@ -52,10 +52,10 @@
 // Until learned embeddings land, the tables cover the extractors palmid
 // has: palm competitive codes (palm.CompareBest) and vein templates
 // (vein.Compare). They were measured on ground-truth ROIs
-// (synth.TruthROI), because the hand finder (palm.FindROI) was being
-// written while they were measured: a ROI finder adds its own
-// misalignment, which lowers genuine scores more than impostor ones, and
-// the tables are to be remeasured on its ROIs.
+// (synth.TruthROI), so that they describe the matchers apart from the
+// hand finder: palm.FindROI adds its own misalignment, which lowers
+// genuine scores more than impostor ones, and tables measured on its ROIs
+// are still to come.
 //
 // The embedded tables come from synth seed 6, a population no matcher
 // parameter was tuned on, at realistic difficulty. Every ordered pair of
@@ -68,11 +68,13 @@
 //     and 10,556,800 phone-device impostor comparisons (both device
 //     samples as probes against every other identity's phone photo),
 //     3,300 and 3,200 genuine ones.
-//   - vein-nir and palm-vein-nir (--identities 1100, commit 08540b6):
-//     remeasured for vein.TemplateVersion 2 on the first 1,100 of those
-//     identities, 1,208,900 impostor and 1,100 genuine comparisons, so they
-//     stop at 1e-5; their palm-nir scores gave the larger table's
-//     thresholds to within 0.0004, so the two runs agree.
+//   - vein-nir and palm-vein-nir (--identities 3300 --phone-identities 1,
+//     commit 8bf5794, vein.TemplateVersion 2): the same 3,300 identities'
+//     device captures, 10,886,700 impostor and 3,300 genuine comparisons;
+//     the palm-nir table of that run was identical to the one above (the
+//     features are deterministic), so the tables describe one population.
+//     An earlier 1,100-identity run of version 2 (1,208,900 impostors)
+//     agreed with them to within 0.002 down to 1e-5.
 //
 // Each cell is the threshold, score ≥ x ⇒ FMR ≤ the row's rate on that
 // population, with the FNMR there in brackets; the tables hold three
@@ -81,11 +83,11 @@
 // impostor comparisons.
 //
 //	FMR <=    palm-nir         vein-nir         palm-vein-nir    palm-phone-nir
-//	0.01      0.5878 (0.028)   0.5303 (0.015)   0.5480 (0.009)   0.5859 (0.059)
-//	0.001     0.6019 (0.048)   0.5636 (0.037)   0.5670 (0.020)   0.5993 (0.097)
-//	0.0001    0.6144 (0.074)   0.5918 (0.068)   0.5840 (0.032)   0.6110 (0.144)
-//	1e-05     0.6257 (0.102)   0.6206 (0.114)   0.6002 (0.052)   0.6212 (0.197)
-//	1e-06     0.6380 (0.147)   -                -                0.6336 (0.271)
+//	0.01      0.5878 (0.028)   0.5301 (0.017)   0.5480 (0.008)   0.5859 (0.059)
+//	0.001     0.6019 (0.048)   0.5637 (0.035)   0.5670 (0.018)   0.5993 (0.097)
+//	0.0001    0.6144 (0.074)   0.5928 (0.068)   0.5839 (0.031)   0.6110 (0.144)
+//	1e-05     0.6257 (0.102)   0.6193 (0.117)   0.5988 (0.048)   0.6212 (0.197)
+//	1e-06     0.6380 (0.147)   0.6411 (0.163)   0.6116 (0.075)   0.6336 (0.271)
 //
 // palm-nir is palm.CompareBest of a device NIR palm code against the
 // palm.EnrolCodes of another device capture; vein-nir is vein.Compare of
