@@ -13,7 +13,7 @@ import (
 // Quality limits (see Quality).
 const (
 	focusNorm   = 0.8  // Focus of a typical in-focus palm ROI, before normalising
-	minFocus    = 0.45 // ErrTooBlurry below
+	minFocus    = 0.40 // ErrTooBlurry below
 	darkLevel   = 0.10 // median palm grey level that scores Exposure 1
 	clipFrac    = 0.25 // fraction of clipped ROI pixels that scores Exposure 1
 	insideFrac  = 0.8  // fraction of the ROI on the visible hand that scores Inside 1

@@ -101,7 +101,7 @@ type Quality struct {
 	// input image over the central half of the ROI square: the RMS of a
 	// Laplacian at the ROI's pixel size (at least 2 input pixels) over
 	// that at twice the size, divided by 0.8, a sharp palm's value. Below
-	// 0.45: ErrTooBlurry.
+	// 0.40: ErrTooBlurry.
 	Focus float64
 	// Exposure is the smaller of the palm's median grey level (in the ROI
 	// square, on the silhouette) over 0.1 and 0.25 over the fraction of
