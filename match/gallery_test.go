@@ -30,6 +30,22 @@ type model struct {
 
 func newModel() *model { return &model{ts: make(map[string][]*Template)} }
 
+// templatePool makes a pool of n random templates and a function that
+// draws 1 to most of them, with repeats (which make ties).
+func templatePool(t testing.TB, rng *rand.Rand, n, dim, most int) ([]*Template, func() []*Template) {
+	pool := make([]*Template, n)
+	for i := range pool {
+		pool[i] = mustTemplate(t, randVec(rng, dim))
+	}
+	return pool, func() []*Template {
+		ts := make([]*Template, 1+rng.IntN(most))
+		for i := range ts {
+			ts[i] = pool[rng.IntN(len(pool))]
+		}
+		return ts
+	}
+}
+
 func (m *model) add(id string, ts ...*Template) {
 	if _, ok := m.ts[id]; !ok {
 		m.ids = append(m.ids, id)
@@ -183,17 +199,7 @@ func TestGalleryMatchesBruteForce(t *testing.T) {
 	const dim = 40 // not a multiple of 64 or 32, to exercise kernel tails
 	rng := rand.New(rand.NewPCG(25, 26))
 	g, m := NewGallery(dim, KeepAll), newModel()
-	pool := make([]*Template, 300)
-	for i := range pool {
-		pool[i] = mustTemplate(t, randVec(rng, dim))
-	}
-	pick := func() []*Template {
-		ts := make([]*Template, 1+rng.IntN(4))
-		for i := range ts {
-			ts[i] = pool[rng.IntN(len(pool))] // repeats make ties
-		}
-		return ts
-	}
+	pool, pick := templatePool(t, rng, 300, dim, 4)
 	steps, ops := 40, 300
 	if testing.Short() || raceEnabled {
 		steps, ops = 20, 150

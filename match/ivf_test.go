@@ -168,12 +168,7 @@ func TestPartitionExplore(t *testing.T) {
 	for _, model := range models {
 		rng := rand.New(rand.NewPCG(81, 82))
 		vecs := drawVectors(rng, model, n, dim)
-		g := NewGallery(dim, KeepAll)
-		g.Grow(n)
-		for i, v := range vecs {
-			g.Add(strconv.Itoa(i), mustTemplate(t, v))
-		}
-		g.Partition(nil)
+		g := partitioned(t, vecs, dim)
 		t.Logf("%s, N=%d: %s", model, n, listBalance(g.Lists()))
 		probeCounts := []int{4, 16, 32, 64, 128, 256, 512}
 		if s := os.Getenv("PALMID_IVF_PROBECOUNTS"); s != "" {
@@ -233,17 +228,7 @@ func TestPartitionMatchesBruteForce(t *testing.T) {
 	const dim = 48
 	rng := rand.New(rand.NewPCG(83, 84))
 	g, m := NewGallery(dim, KeepAll), newModel()
-	pool := make([]*Template, 400)
-	for i := range pool {
-		pool[i] = mustTemplate(t, randVec(rng, dim))
-	}
-	pick := func() []*Template {
-		ts := make([]*Template, 1+rng.IntN(3))
-		for i := range ts {
-			ts[i] = pool[rng.IntN(len(pool))]
-		}
-		return ts
-	}
+	pool, pick := templatePool(t, rng, 400, dim, 3)
 	nextID := 0
 	add := func() {
 		id := fmt.Sprint("id", nextID)
@@ -419,12 +404,7 @@ func TestPartitionRecall(t *testing.T) {
 	for _, model := range vectorModels {
 		rng := rand.New(rand.NewPCG(89, 90))
 		vecs := drawVectors(rng, model, n, dim)
-		g := NewGallery(dim, KeepAll)
-		g.Grow(n)
-		for i, v := range vecs {
-			g.Add(strconv.Itoa(i), mustTemplate(t, v))
-		}
-		g.Partition(nil)
+		g := partitioned(t, vecs, dim)
 		sizes := g.Lists()
 		o := SearchOptions{K: 1, Threshold: math.Inf(-1), Mode: Int8Rerank, Probes: len(sizes) / 6}
 		t.Logf("%s, N=%d: %s; %d probes", model, n, listBalance(sizes), o.Probes)
@@ -480,4 +460,18 @@ func TestPartitionRecall(t *testing.T) {
 			}
 		}
 	}
+}
+
+// partitioned returns a KeepAll gallery of vecs (IDs "0", "1", …),
+// partitioned with the default options.
+func partitioned(t testing.TB, vecs [][]float32, dim int) *Gallery {
+	g := NewGallery(dim, KeepAll)
+	g.Grow(len(vecs))
+	for i, v := range vecs {
+		if err := g.Add(strconv.Itoa(i), mustTemplate(t, v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.Partition(nil)
+	return g
 }
