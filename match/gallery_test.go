@@ -30,13 +30,19 @@ type model struct {
 
 func newModel() *model { return &model{ts: make(map[string][]*Template)} }
 
+// randTemplates returns n templates of random unit vectors.
+func randTemplates(t testing.TB, rng *rand.Rand, n, dim int) []*Template {
+	ts := make([]*Template, n)
+	for i := range ts {
+		ts[i] = mustTemplate(t, randVec(rng, dim))
+	}
+	return ts
+}
+
 // templatePool makes a pool of n random templates and a function that
 // draws 1 to most of them, with repeats (which make ties).
 func templatePool(t testing.TB, rng *rand.Rand, n, dim, most int) ([]*Template, func() []*Template) {
-	pool := make([]*Template, n)
-	for i := range pool {
-		pool[i] = mustTemplate(t, randVec(rng, dim))
-	}
+	pool := randTemplates(t, rng, n, dim)
 	return pool, func() []*Template {
 		ts := make([]*Template, 1+rng.IntN(most))
 		for i := range ts {
@@ -281,10 +287,7 @@ func TestSearchSplitsScan(t *testing.T) {
 	for _, dim := range []int{64, 200} {
 		rng := rand.New(rand.NewPCG(27, uint64(dim)))
 		g, m := NewGallery(dim, 0), newModel()
-		pool := make([]*Template, 2000)
-		for i := range pool {
-			pool[i] = mustTemplate(t, randVec(rng, dim))
-		}
+		pool := randTemplates(t, rng, 2000, dim)
 		n := 3*minRowsPerWorker + 77
 		if raceEnabled {
 			n = minRowsPerWorker + 77
@@ -431,15 +434,11 @@ func TestConcurrentUpdates(t *testing.T) {
 	const dim = 32
 	rng := rand.New(rand.NewPCG(33, 34))
 	g := NewGallery(dim, 0)
-	stable := make([]*Template, 50)
-	for i := range stable {
-		stable[i] = mustTemplate(t, randVec(rng, dim))
-		g.Add(fmt.Sprint("stable", i), stable[i])
+	stable := randTemplates(t, rng, 50, dim)
+	for i, s := range stable {
+		g.Add(fmt.Sprint("stable", i), s)
 	}
-	churn := make([]*Template, 500)
-	for i := range churn {
-		churn[i] = mustTemplate(t, randVec(rng, dim))
-	}
+	churn := randTemplates(t, rng, 500, dim)
 	n := 2 * minRowsPerWorker // several workers per search
 	if raceEnabled {
 		n = minRowsPerWorker + 100
@@ -516,10 +515,7 @@ func TestSearchAllocs(t *testing.T) {
 	g := NewGallery(dim, 0)
 	n := 2*minRowsPerWorker + 10
 	g.Grow(n)
-	pool := make([]*Template, 256)
-	for i := range pool {
-		pool[i] = mustTemplate(t, randVec(rng, dim))
-	}
+	pool := randTemplates(t, rng, 256, dim)
 	for i := range n {
 		g.Add(fmt.Sprint(i), pool[i%len(pool)])
 	}

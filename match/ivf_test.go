@@ -315,15 +315,11 @@ func TestPartitionConcurrent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(85, 86))
 	for _, keep := range []Keep{KeepAll, KeepInt8 | KeepBinary} {
 		g := NewGallery(dim, keep)
-		stable := make([]*Template, 30)
-		for i := range stable {
-			stable[i] = mustTemplate(t, randVec(rng, dim))
-			g.Add(fmt.Sprint("stable", i), stable[i])
+		stable := randTemplates(t, rng, 30, dim)
+		for i, s := range stable {
+			g.Add(fmt.Sprint("stable", i), s)
 		}
-		churn := make([]*Template, 300)
-		for i := range churn {
-			churn[i] = mustTemplate(t, randVec(rng, dim))
-		}
+		churn := randTemplates(t, rng, 300, dim)
 		for i := range 3000 {
 			g.Add(fmt.Sprint("bulk", i), churn[i%len(churn)])
 		}
