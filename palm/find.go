@@ -139,21 +139,26 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	return best, nil
 }
 
-// blur3 returns v smoothed with a 3 x 3 box.
+// blur3 returns v smoothed with a 3 x 3 box, the image's edge pixels
+// repeated outwards.
 func blur3(v []float32, w, h int) []float32 {
 	tmp := make([]float32, len(v))
 	out := make([]float32, len(v))
 	for y := 0; y < h; y++ {
 		r := v[y*w : (y+1)*w]
 		o := tmp[y*w : (y+1)*w]
-		for x := range r {
-			a, c := r[max(0, x-1)], r[min(w-1, x+1)]
-			o[x] = (a + r[x] + c) / 3
+		o[0] = (r[0] + r[0] + r[min(w-1, 1)]) / 3
+		for x := 1; x < w-1; x++ {
+			o[x] = (r[x-1] + r[x] + r[x+1]) / 3
+		}
+		if w > 1 {
+			o[w-1] = (r[w-2] + r[w-1] + r[w-1]) / 3
 		}
 	}
 	for y := 0; y < h; y++ {
 		a, b, c := tmp[max(0, y-1)*w:], tmp[y*w:], tmp[min(h-1, y+1)*w:]
 		o := out[y*w : (y+1)*w]
+		a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
 		for x := range o {
 			o[x] = (a[x] + b[x] + c[x]) / 3
 		}
@@ -329,23 +334,24 @@ func largest(m, edge []uint8, w, h, k, minArea int) []comp {
 	if len(ids) > k {
 		ids = ids[:k]
 	}
-	// bounding boxes
+	// bounding boxes, by label (nil for the labels not kept)
 	type box struct{ x0, y0, x1, y1 int }
-	boxes := make(map[int32]*box, len(ids))
+	boxes := make([]*box, len(areas))
 	for _, id := range ids {
-		boxes[int32(id)] = &box{w, h, -1, -1}
+		boxes[id] = &box{w, h, -1, -1}
 	}
-	for i, l := range lab {
-		if b := boxes[l]; l != 0 && b != nil {
-			x, y := i%w, i/w
-			b.x0, b.y0 = min(b.x0, x), min(b.y0, y)
-			b.x1, b.y1 = max(b.x1, x), max(b.y1, y)
+	for y := 0; y < h; y++ {
+		for x, l := range lab[y*w : (y+1)*w] {
+			if b := boxes[l]; b != nil {
+				b.x0, b.y0 = min(b.x0, x), min(b.y0, y)
+				b.x1, b.y1 = max(b.x1, x), max(b.y1, y)
+			}
 		}
 	}
 	const margin = 3
 	var out []comp
 	for _, id := range ids {
-		b := boxes[int32(id)]
+		b := boxes[id]
 		cp := comp{x0: max(0, b.x0-margin), y0: max(0, b.y0-margin)}
 		cp.bw = min(w, b.x1+margin+1) - cp.x0
 		cp.bh = min(h, b.y1+margin+1) - cp.y0

@@ -267,8 +267,10 @@ func greyRect(img image.Image, r image.Rectangle) *fimg.Image {
 		}
 	case *image.YCbCr:
 		for y := 0; y < m.H; y++ {
-			for x := 0; x < m.W; x++ {
-				m.Pix[y*m.W+x] = float32(s.Y[s.YOffset(b.Min.X+r.Min.X+x, b.Min.Y+r.Min.Y+y)]) / 255
+			row := s.Y[s.YOffset(b.Min.X+r.Min.X, b.Min.Y+r.Min.Y+y):]
+			out := m.Pix[y*m.W : (y+1)*m.W]
+			for x := range out {
+				out[x] = float32(row[x]) / 255
 			}
 		}
 	default:

@@ -99,6 +99,10 @@ func morph(m []uint8, w, h, r int, erode bool) {
 	if r <= 0 || w == 0 || h == 0 {
 		return
 	}
+	if r == 1 {
+		morph3(m, w, h, erode)
+		return
+	}
 	want := uint8(1) // a window with any pixel equal to want gives want
 	if erode {
 		want = 0
@@ -166,6 +170,65 @@ func morph(m []uint8, w, h, r int, erode bool) {
 			}
 		}
 		add(at(y-r), -1)
+	}
+}
+
+// morph3 is morph with r = 1 on a 0/1 mask: the and (erosion) or the or
+// (dilation) of each pixel's row neighbours, then of its column neighbours.
+func morph3(m []uint8, w, h int, erode bool) {
+	tmp := make([]uint8, len(m))
+	for y := 0; y < h; y++ {
+		row, out := m[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
+		if w == 1 {
+			if erode {
+				out[0] = 0
+			} else {
+				out[0] = row[0]
+			}
+			continue
+		}
+		if erode { // outside is background: the row's ends erode
+			out[0], out[w-1] = 0, 0
+			for x := 1; x < w-1; x++ {
+				out[x] = row[x-1] & row[x] & row[x+1]
+			}
+		} else {
+			out[0], out[w-1] = row[0]|row[1], row[w-2]|row[w-1]
+			for x := 1; x < w-1; x++ {
+				out[x] = row[x-1] | row[x] | row[x+1]
+			}
+		}
+	}
+	for y := 0; y < h; y++ {
+		out := m[y*w : (y+1)*w]
+		cur := tmp[y*w : (y+1)*w]
+		if y == 0 || y == h-1 {
+			if erode {
+				clear(out)
+				continue
+			}
+		}
+		switch {
+		case erode:
+			up, dn := tmp[(y-1)*w:y*w], tmp[(y+1)*w:(y+2)*w]
+			for x := range out {
+				out[x] = up[x] & cur[x] & dn[x]
+			}
+		default:
+			copy(out, cur)
+			if y > 0 {
+				up := tmp[(y-1)*w : y*w]
+				for x := range out {
+					out[x] |= up[x]
+				}
+			}
+			if y < h-1 {
+				dn := tmp[(y+1)*w : (y+2)*w]
+				for x := range out {
+					out[x] |= dn[x]
+				}
+			}
+		}
 	}
 }
 

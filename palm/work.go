@@ -123,13 +123,17 @@ func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
 	for i, x := range xs {
 		cxs[i] = cx(x)
 	}
+	crows := make([]int, len(ys))
+	for i, yy := range ys {
+		crows[i] = cy(yy) * s.CStride
+	}
 	for y := 0; y < wk.h; y++ {
 		for x := 0; x < wk.w; x++ {
 			var ly, lcb, lcr float32
 			for j := 0; j < k; j++ {
 				yy := ys[y*k+j]
 				yrow := s.Y[yy*s.YStride:]
-				crow := cy(yy) * s.CStride
+				crow := crows[y*k+j]
 				for i := 0; i < k; i++ {
 					xi := x*k + i
 					ly += float32(yrow[xs[xi]])
