@@ -1,94 +1,196 @@
 package palm
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+	"sync"
+)
 
 // This file holds the binary-image kernels of hand finding: connected
 // components, hole filling, morphology, the distance transform and contour
 // tracing. Masks are w*h bytes, 1 on the foreground.
 
-// components labels the 4-connected foreground components of m into lab
-// (0 for background, 1.. for components) and returns each component's area
-// (index 0 unused).
-func components(m []uint8, w, h int, lab []int32) []int {
-	for i := range lab {
-		lab[i] = 0
+// Scratch buffers of the kernels below, reused across calls (FindROI runs
+// many of them on masks of the same few sizes).
+var (
+	bytePool  = sync.Pool{New: func() any { return new([]uint8) }}
+	int32Pool = sync.Pool{New: func() any { return new([]int32) }}
+	runPool   = sync.Pool{New: func() any { return new([]span) }}
+)
+
+// scratchBytes returns a pooled buffer of n bytes with unspecified content.
+func scratchBytes(n int) *[]uint8 {
+	p := bytePool.Get().(*[]uint8)
+	if cap(*p) < n {
+		*p = make([]uint8, n)
 	}
-	areas := []int{0}
-	stack := make([]int32, 0, 1024)
-	for i, v := range m {
-		if v == 0 || lab[i] != 0 {
+	*p = (*p)[:n]
+	return p
+}
+
+// scratchInt32 returns a pooled buffer of n int32 with unspecified content.
+func scratchInt32(n int) *[]int32 {
+	p := int32Pool.Get().(*[]int32)
+	if cap(*p) < n {
+		*p = make([]int32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// span is a horizontal span [x0, x1) of equal mask pixels in one row, a node
+// of the union-find of the span-based kernels (components, fillHoles).
+type span struct {
+	x0, x1 int32
+	parent int32 // index of the parent span; a root is its own parent
+	flag   int32 // per root: the label (components) or touches the border (fillHoles)
+}
+
+// runsOf appends the runs of pixels equal to (fg) or not equal to (!fg)
+// zero in each row of m to runs and returns them with rowStart: the runs of
+// row y are runs[rowStart[y]:rowStart[y+1]]. Each span of a row is joined
+// (union-find, the root being the span that comes first in raster order)
+// with the runs of the row above that it shares a column with (4-connected
+// neighbours).
+func runsOf(m []uint8, w, h int, fg bool, runs []span, rowStart []int32) []span {
+	for y := 0; y < h; y++ {
+		rowStart[y] = int32(len(runs))
+		row := m[y*w : (y+1)*w]
+		x := 0
+		for x < w {
+			if fg {
+				for x < w && row[x] == 0 {
+					x++
+				}
+			} else {
+				for x < w && row[x] != 0 {
+					x++
+				}
+			}
+			if x == w {
+				break
+			}
+			s := x
+			if fg {
+				for x < w && row[x] != 0 {
+					x++
+				}
+			} else {
+				for x < w && row[x] == 0 {
+					x++
+				}
+			}
+			runs = append(runs, span{x0: int32(s), x1: int32(x), parent: int32(len(runs))})
+		}
+		if y == 0 {
 			continue
 		}
-		id := int32(len(areas))
-		area := 0
-		lab[i] = id
-		stack = append(stack[:0], int32(i))
-		for len(stack) > 0 {
-			p := int(stack[len(stack)-1])
-			stack = stack[:len(stack)-1]
-			area++
-			x, y := p%w, p/w
-			if x > 0 && m[p-1] != 0 && lab[p-1] == 0 {
-				lab[p-1] = id
-				stack = append(stack, int32(p-1))
+		// join with the overlapping runs of the row above
+		p, pe := int(rowStart[y-1]), int(rowStart[y])
+		for i := pe; i < len(runs); i++ {
+			r := runs[i]
+			for p < pe && runs[p].x1 <= r.x0 {
+				p++
 			}
-			if x < w-1 && m[p+1] != 0 && lab[p+1] == 0 {
-				lab[p+1] = id
-				stack = append(stack, int32(p+1))
-			}
-			if y > 0 && m[p-w] != 0 && lab[p-w] == 0 {
-				lab[p-w] = id
-				stack = append(stack, int32(p-w))
-			}
-			if y < h-1 && m[p+w] != 0 && lab[p+w] == 0 {
-				lab[p+w] = id
-				stack = append(stack, int32(p+w))
+			for q := p; q < pe && runs[q].x0 < r.x1; q++ {
+				spanJoin(runs, int32(i), int32(q))
 			}
 		}
-		areas = append(areas, area)
+	}
+	rowStart[h] = int32(len(runs))
+	return runs
+}
+
+// spanRoot returns the root of span i, halving the path on the way.
+func spanRoot(runs []span, i int32) int32 {
+	for runs[i].parent != i {
+		p := runs[i].parent
+		runs[i].parent = runs[p].parent
+		i = p
+	}
+	return i
+}
+
+// spanJoin joins the sets of runs a and b; the root is the smaller index.
+func spanJoin(runs []span, a, b int32) {
+	a, b = spanRoot(runs, a), spanRoot(runs, b)
+	if a == b {
+		return
+	}
+	if a > b {
+		a, b = b, a
+	}
+	runs[b].parent = a
+}
+
+// components labels the 4-connected foreground components of m into lab
+// (0 for background, 1.. for components, numbered in the raster order of
+// their first pixel) and returns each component's area (index 0 unused).
+func components(m []uint8, w, h int, lab []int32) []int {
+	rp := runPool.Get().(*[]span)
+	defer runPool.Put(rp)
+	sp := scratchInt32(h + 1)
+	defer int32Pool.Put(sp)
+	rowStart := *sp
+	runs := runsOf(m, w, h, true, (*rp)[:0], rowStart)
+	*rp = runs
+	areas := []int{0}
+	// a component's root is its first span in raster order, so labels are
+	// given in the order of the components' first pixels
+	for i := range runs {
+		r := spanRoot(runs, int32(i))
+		if r == int32(i) {
+			runs[i].flag = int32(len(areas))
+			areas = append(areas, 0)
+		}
+		l := runs[r].flag
+		runs[i].flag = l
+		areas[l] += int(runs[i].x1 - runs[i].x0)
+	}
+	for y := 0; y < h; y++ {
+		out := lab[y*w : (y+1)*w]
+		x := 0
+		for _, r := range runs[rowStart[y]:rowStart[y+1]] {
+			clear(out[x:r.x0])
+			for j := r.x0; j < r.x1; j++ {
+				out[j] = r.flag
+			}
+			x = int(r.x1)
+		}
+		clear(out[x:])
 	}
 	return areas
 }
 
 // fillHoles sets to 1 every background pixel of m that cannot reach the
-// image border through background.
+// image border through background (4-connected).
 func fillHoles(m []uint8, w, h int) {
-	seen := make([]uint8, len(m))
-	stack := make([]int32, 0, 1024)
-	push := func(p int) {
-		if m[p] == 0 && seen[p] == 0 {
-			seen[p] = 1
-			stack = append(stack, int32(p))
-		}
+	if w == 0 || h == 0 {
+		return
 	}
-	for x := 0; x < w; x++ {
-		push(x)
-		push((h-1)*w + x)
+	rp := runPool.Get().(*[]span)
+	defer runPool.Put(rp)
+	sp := scratchInt32(h + 1)
+	defer int32Pool.Put(sp)
+	rowStart := *sp
+	runs := runsOf(m, w, h, false, (*rp)[:0], rowStart)
+	*rp = runs
+	for y := 0; y < h; y++ {
+		for i := rowStart[y]; i < rowStart[y+1]; i++ {
+			if y == 0 || y == h-1 || runs[i].x0 == 0 || runs[i].x1 == int32(w) {
+				runs[spanRoot(runs, i)].flag = 1
+			}
+		}
 	}
 	for y := 0; y < h; y++ {
-		push(y * w)
-		push(y*w + w - 1)
-	}
-	for len(stack) > 0 {
-		p := int(stack[len(stack)-1])
-		stack = stack[:len(stack)-1]
-		x, y := p%w, p/w
-		if x > 0 {
-			push(p - 1)
-		}
-		if x < w-1 {
-			push(p + 1)
-		}
-		if y > 0 {
-			push(p - w)
-		}
-		if y < h-1 {
-			push(p + w)
-		}
-	}
-	for i := range m {
-		if m[i] == 0 && seen[i] == 0 {
-			m[i] = 1
+		row := m[y*w : (y+1)*w]
+		for i := rowStart[y]; i < rowStart[y+1]; i++ {
+			r := runs[i]
+			if runs[spanRoot(runs, i)].flag == 0 {
+				for x := r.x0; x < r.x1; x++ {
+					row[x] = 1
+				}
+			}
 		}
 	}
 }
@@ -174,9 +276,13 @@ func morph(m []uint8, w, h, r int, erode bool) {
 }
 
 // morph3 is morph with r = 1 on a 0/1 mask: the and (erosion) or the or
-// (dilation) of each pixel's row neighbours, then of its column neighbours.
+// (dilation) of each pixel's row neighbours, then of its column neighbours,
+// eight pixels at a time.
 func morph3(m []uint8, w, h int, erode bool) {
-	tmp := make([]uint8, len(m))
+	tp := scratchBytes(len(m))
+	defer bytePool.Put(tp)
+	tmp := *tp
+	le := binary.LittleEndian
 	for y := 0; y < h; y++ {
 		row, out := m[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
 		if w == 1 {
@@ -187,14 +293,21 @@ func morph3(m []uint8, w, h int, erode bool) {
 			}
 			continue
 		}
+		x := 1
 		if erode { // outside is background: the row's ends erode
 			out[0], out[w-1] = 0, 0
-			for x := 1; x < w-1; x++ {
+			for ; x+9 <= w; x += 8 {
+				le.PutUint64(out[x:], le.Uint64(row[x-1:])&le.Uint64(row[x:])&le.Uint64(row[x+1:]))
+			}
+			for ; x < w-1; x++ {
 				out[x] = row[x-1] & row[x] & row[x+1]
 			}
 		} else {
 			out[0], out[w-1] = row[0]|row[1], row[w-2]|row[w-1]
-			for x := 1; x < w-1; x++ {
+			for ; x+9 <= w; x += 8 {
+				le.PutUint64(out[x:], le.Uint64(row[x-1:])|le.Uint64(row[x:])|le.Uint64(row[x+1:]))
+			}
+			for ; x < w-1; x++ {
 				out[x] = row[x-1] | row[x] | row[x+1]
 			}
 		}
@@ -208,75 +321,121 @@ func morph3(m []uint8, w, h int, erode bool) {
 				continue
 			}
 		}
+		var up, dn []uint8
+		if y > 0 {
+			up = tmp[(y-1)*w : y*w]
+		}
+		if y < h-1 {
+			dn = tmp[(y+1)*w : (y+2)*w]
+		}
 		switch {
 		case erode:
-			up, dn := tmp[(y-1)*w:y*w], tmp[(y+1)*w:(y+2)*w]
-			for x := range out {
-				out[x] = up[x] & cur[x] & dn[x]
-			}
+			and3(out, up, cur, dn)
+		case up != nil && dn != nil:
+			or3(out, up, cur, dn)
+		case up != nil:
+			or3(out, up, cur, cur)
+		case dn != nil:
+			or3(out, cur, cur, dn)
 		default:
 			copy(out, cur)
-			if y > 0 {
-				up := tmp[(y-1)*w : y*w]
-				for x := range out {
-					out[x] |= up[x]
-				}
-			}
-			if y < h-1 {
-				dn := tmp[(y+1)*w : (y+2)*w]
-				for x := range out {
-					out[x] |= dn[x]
-				}
-			}
 		}
+	}
+}
+
+// and3 sets out to a & b & c, bytewise; all have out's length.
+func and3(out, a, b, c []uint8) {
+	le := binary.LittleEndian
+	a, b, c = a[:len(out)], b[:len(out)], c[:len(out)]
+	x := 0
+	for ; x+8 <= len(out); x += 8 {
+		le.PutUint64(out[x:], le.Uint64(a[x:])&le.Uint64(b[x:])&le.Uint64(c[x:]))
+	}
+	for ; x < len(out); x++ {
+		out[x] = a[x] & b[x] & c[x]
+	}
+}
+
+// or3 sets out to a | b | c, bytewise; all have out's length.
+func or3(out, a, b, c []uint8) {
+	le := binary.LittleEndian
+	a, b, c = a[:len(out)], b[:len(out)], c[:len(out)]
+	x := 0
+	for ; x+8 <= len(out); x += 8 {
+		le.PutUint64(out[x:], le.Uint64(a[x:])|le.Uint64(b[x:])|le.Uint64(c[x:]))
+	}
+	for ; x < len(out); x++ {
+		out[x] = a[x] | b[x] | c[x]
 	}
 }
 
 // distTransform writes into dt the chamfer (3-4) distance, in pixels, from each
 // foreground pixel of m to the nearest background pixel, the outside of the
 // image counting as background, and returns the largest distance and its
-// position.
+// position (the first in raster order).
 func distTransform(m []uint8, w, h int, dt []float32) (best float32, bx, by int) {
-	const inf = 1 << 29
-	d := make([]int32, len(m))
-	for i, v := range m {
-		if v != 0 {
-			d[i] = inf
-		}
+	if w <= 0 || h <= 0 {
+		bi := int32(-1)
+		return float32(bi) / 3, 0, 0
 	}
-	// border pixels: outside counts as background
+	dp := scratchInt32(len(m))
+	defer int32Pool.Put(dp)
+	d := *dp
+	// forward pass; the border pixels (outside counts as background) are
+	// 3, every other one the least of its causal neighbours' plus the step
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			if x == 0 || y == 0 || x == w-1 || y == h-1 {
-				if d[y*w+x] != 0 {
-					d[y*w+x] = 3
+		row, cur := m[y*w:(y+1)*w], d[y*w:(y+1)*w]
+		if y == 0 || y == h-1 {
+			for x, v := range row {
+				cur[x] = 0
+				if v != 0 {
+					cur[x] = 3
 				}
 			}
+			continue
 		}
-	}
-	for y := 1; y < h-1; y++ {
+		prev := d[(y-1)*w : y*w]
+		cur[0] = 0
+		if row[0] != 0 {
+			cur[0] = 3
+		}
+		if w == 1 {
+			continue
+		}
+		left := cur[0]
 		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			if d[i] == 0 {
-				continue
+			v := int32(0)
+			if row[x] != 0 {
+				v = min(left+3, prev[x]+3, prev[x-1]+4, prev[x+1]+4)
 			}
-			d[i] = min(d[i], d[i-1]+3, d[i-w]+3, d[i-w-1]+4, d[i-w+1]+4)
+			cur[x], left = v, v
+		}
+		cur[w-1] = 0
+		if row[w-1] != 0 {
+			cur[w-1] = 3
 		}
 	}
+	// backward pass
 	for y := h - 2; y >= 1; y-- {
+		cur, next := d[y*w:(y+1)*w], d[(y+1)*w:(y+2)*w]
+		right := cur[w-1]
 		for x := w - 2; x >= 1; x-- {
-			i := y*w + x
-			if d[i] == 0 {
-				continue
+			v := cur[x]
+			if v != 0 {
+				v = min(v, right+3, next[x]+3, next[x+1]+4, next[x-1]+4)
+				cur[x] = v
 			}
-			d[i] = min(d[i], d[i+1]+3, d[i+w]+3, d[i+w+1]+4, d[i+w-1]+4)
+			right = v
 		}
 	}
 	var bi int32 = -1
-	for i, v := range d {
-		dt[i] = float32(v) / 3
-		if v > bi {
-			bi, bx, by = v, i%w, i/w
+	for y := 0; y < h; y++ {
+		cur, out := d[y*w:(y+1)*w], dt[y*w:(y+1)*w]
+		for x, v := range cur {
+			out[x] = float32(v) / 3
+			if v > bi {
+				bi, bx, by = v, x, y
+			}
 		}
 	}
 	return float32(bi) / 3, bx, by
