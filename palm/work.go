@@ -58,16 +58,26 @@ func newWork(img image.Image, side int) *work {
 	inv := 1 / float32(k*k)
 	switch s := img.(type) {
 	case *image.Gray:
+		// whole grey levels, summed exactly as integers (see sampleYCbCr)
 		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				var a float32
+			lum := wk.lum[y*w : (y+1)*w]
+			if k == 2 {
+				r0, r1 := s.Pix[ys[2*y]*s.Stride:], s.Pix[ys[2*y+1]*s.Stride:]
+				for x := range lum {
+					xa, xb := xs[2*x], xs[2*x+1]
+					lum[x] = float32(int(r0[xa])+int(r0[xb])+int(r1[xa])+int(r1[xb])) * inv / 255
+				}
+				continue
+			}
+			for x := range lum {
+				a := 0
 				for j := 0; j < k; j++ {
 					row := s.Pix[ys[y*k+j]*s.Stride:]
 					for i := 0; i < k; i++ {
-						a += float32(row[xs[x*k+i]])
+						a += int(row[xs[x*k+i]])
 					}
 				}
-				wk.lum[y*w+x] = a * inv / 255
+				lum[x] = float32(a) * inv / 255
 			}
 		}
 		return wk
@@ -127,25 +137,47 @@ func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
 	for i, yy := range ys {
 		crows[i] = cy(yy) * s.CStride
 	}
+	// The k x k samples are whole grey levels whose sum (at most 4 x 255)
+	// a float32 holds exactly, so they are summed as integers.
+	if k == 2 {
+		for y := 0; y < wk.h; y++ {
+			y0, y1 := s.Y[ys[2*y]*s.YStride:], s.Y[ys[2*y+1]*s.YStride:]
+			c0, c1 := crows[2*y], crows[2*y+1]
+			cb0, cb1 := s.Cb[c0:], s.Cb[c1:]
+			cr0, cr1 := s.Cr[c0:], s.Cr[c1:]
+			lum, cb, cr := wk.lum[y*wk.w:(y+1)*wk.w], wk.cb[y*wk.w:(y+1)*wk.w], wk.cr[y*wk.w:(y+1)*wk.w]
+			for x := range lum {
+				xa, xb := xs[2*x], xs[2*x+1]
+				ca, cc := cxs[2*x], cxs[2*x+1]
+				ly := int(y0[xa]) + int(y0[xb]) + int(y1[xa]) + int(y1[xb])
+				lcb := int(cb0[ca]) + int(cb0[cc]) + int(cb1[ca]) + int(cb1[cc])
+				lcr := int(cr0[ca]) + int(cr0[cc]) + int(cr1[ca]) + int(cr1[cc])
+				lum[x] = float32(ly) * inv / 255
+				cb[x] = float32(lcb) * inv
+				cr[x] = float32(lcr) * inv
+			}
+		}
+		return
+	}
 	for y := 0; y < wk.h; y++ {
 		for x := 0; x < wk.w; x++ {
-			var ly, lcb, lcr float32
+			var ly, lcb, lcr int
 			for j := 0; j < k; j++ {
 				yy := ys[y*k+j]
 				yrow := s.Y[yy*s.YStride:]
 				crow := crows[y*k+j]
 				for i := 0; i < k; i++ {
 					xi := x*k + i
-					ly += float32(yrow[xs[xi]])
+					ly += int(yrow[xs[xi]])
 					co := crow + cxs[xi]
-					lcb += float32(s.Cb[co])
-					lcr += float32(s.Cr[co])
+					lcb += int(s.Cb[co])
+					lcr += int(s.Cr[co])
 				}
 			}
 			o := y*wk.w + x
-			wk.lum[o] = ly * inv / 255
-			wk.cb[o] = lcb * inv
-			wk.cr[o] = lcr * inv
+			wk.lum[o] = float32(ly) * inv / 255
+			wk.cb[o] = float32(lcb) * inv
+			wk.cr[o] = float32(lcr) * inv
 		}
 	}
 }
@@ -230,16 +262,32 @@ func percentile(v []float32, p float64, scale float32) float32 {
 	if len(v) == 0 {
 		return 0
 	}
-	var hist [1024]int32
+	// four histograms, so that runs of equal values do not wait on each
+	// other's counts
+	var hs [4][1024]int32
 	k := 1023 / scale
-	for _, x := range v {
+	bin := func(x float32) int {
 		i := int(x * k)
 		if i < 0 || x != x {
 			i = 0
 		} else if i > 1023 {
 			i = 1023
 		}
-		hist[i]++
+		return i
+	}
+	j := 0
+	for ; j+4 <= len(v); j += 4 {
+		hs[0][bin(v[j])]++
+		hs[1][bin(v[j+1])]++
+		hs[2][bin(v[j+2])]++
+		hs[3][bin(v[j+3])]++
+	}
+	for ; j < len(v); j++ {
+		hs[0][bin(v[j])]++
+	}
+	var hist [1024]int32
+	for i := range hist {
+		hist[i] = hs[0][i] + hs[1][i] + hs[2][i] + hs[3][i]
 	}
 	t := int32(p * float64(len(v)-1))
 	var acc int32
@@ -298,16 +346,32 @@ func otsu(v []float32, lo, hi float32) float32 {
 	if !(hi > lo) {
 		return lo
 	}
-	var hist [256]float64
 	sc := 255 / (hi - lo)
-	for _, x := range v {
+	bin := func(x float32) int {
 		i := int((x - lo) * sc)
 		if i < 0 {
 			i = 0
 		} else if i > 255 {
 			i = 255
 		}
-		hist[i]++
+		return i
+	}
+	// integer counts in four histograms (runs of equal values do not wait
+	// on each other's counts); a float64 holds them exactly
+	var hs [4][256]int32
+	j := 0
+	for ; j+4 <= len(v); j += 4 {
+		hs[0][bin(v[j])]++
+		hs[1][bin(v[j+1])]++
+		hs[2][bin(v[j+2])]++
+		hs[3][bin(v[j+3])]++
+	}
+	for ; j < len(v); j++ {
+		hs[0][bin(v[j])]++
+	}
+	var hist [256]float64
+	for i := range hist {
+		hist[i] = float64(hs[0][i] + hs[1][i] + hs[2][i] + hs[3][i])
 	}
 	var total, sum float64
 	for i, c := range hist {

@@ -116,16 +116,36 @@ func (f Frame) CutTo(dst, src *fimg.Image) *fimg.Image {
 		n = 6
 	}
 	inv := float32(1) / float32(n*n)
+	// Each sample is ToImage(U, V, dst.W) with U = u - 0.5 + (i + 0.5)/n
+	// and V likewise: Centre + x X + y Y with x from U and y from V. The
+	// part Centre + x X, which depends on u and i only, is computed once per
+	// column; the rest of the sum is done per sample as ToImage does it.
+	s := f.Side / float64(dst.W)
+	half := f.Side / 2
+	cx := make([]Point, dst.W*n)
+	for u := 0; u < dst.W; u++ {
+		for i := 0; i < n; i++ {
+			U := float64(u) - 0.5 + (float64(i)+0.5)/float64(n)
+			x := (U+0.5)*s - half
+			cx[u*n+i] = Point{f.Centre.X + x*f.X.X, f.Centre.Y + x*f.X.Y}
+		}
+	}
+	ys := make([]float64, n)
 	for v := 0; v < dst.H; v++ {
-		for u := 0; u < dst.W; u++ {
+		for j := range ys {
+			V := float64(v) - 0.5 + (float64(j)+0.5)/float64(n)
+			ys[j] = (V+0.5)*s - half
+		}
+		row := dst.Pix[v*dst.W : (v+1)*dst.W]
+		for u := range row {
 			var acc float32
-			for j := 0; j < n; j++ {
-				for i := 0; i < n; i++ {
-					p := f.ToImage(float64(u)-0.5+(float64(i)+0.5)/float64(n), float64(v)-0.5+(float64(j)+0.5)/float64(n), dst.W)
-					acc += src.Bilinear(p.X, p.Y)
+			c := cx[u*n : (u+1)*n]
+			for _, y := range ys {
+				for _, p := range c {
+					acc += src.Bilinear(p.X+y*f.Y.X, p.Y+y*f.Y.Y)
 				}
 			}
-			dst.Pix[v*dst.W+u] = acc * inv
+			row[u] = acc * inv
 		}
 	}
 	return dst
