@@ -93,15 +93,15 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		}
 		if wk.colour {
 			// a chroma model fitted about the palm found so far, or about
-			// the deepest point of this segmentation
+			// the deepest points of this segmentation's pieces
 			sd := seeds
 			if best != nil {
 				sd = []seed{{best.centre, best.r}}
 			}
-			if len(sd) > 1 {
-				sd = sd[:1]
+			if len(sd) > maxSeeds {
+				sd = sd[:maxSeeds]
 			}
-			for _, q := range sd {
+			for qi, q := range sd {
 				dup := false
 				for _, u := range used {
 					dup = dup || dist(u.c, q.c) < 0.3*q.r
@@ -109,9 +109,16 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				if dup {
 					continue
 				}
-				used = append(used, q)
+				if qi == 0 {
+					used = append(used, q)
+				}
 				if m := refit(q, lum, nb, nr, w, h); m != nil {
+					b0 := best
 					try(m, nil)
+					if qi > 0 && best != b0 && best.score < goodScore {
+						// about a lesser piece only a clear hand counts
+						best = b0
+					}
 				}
 			}
 		}
@@ -138,6 +145,11 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	}
 	return best, nil
 }
+
+// maxSeeds is the number of seeds, per segmentation, that a chroma model is
+// fitted about: the deepest points of the largest pieces cut along colour
+// edges, the hand's palm among them when clutter of skin colour touches it.
+const maxSeeds = 3
 
 // blur3 returns v smoothed with a 3 x 3 box, the image's edge pixels
 // repeated outwards.
