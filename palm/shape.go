@@ -406,7 +406,7 @@ func distTransform(m []uint8, w, h int, dt []float32) (best float32, bx, by int)
 		for x := 1; x < w-1; x++ {
 			v := int32(0)
 			if row[x] != 0 {
-				v = min(left+3, prev[x]+3, prev[x-1]+4, prev[x+1]+4)
+				v = min(prev[x]+3, prev[x-1]+4, prev[x+1]+4, left+3) // left last: the chain from pixel to pixel is short
 			}
 			cur[x], left = v, v
 		}
@@ -422,7 +422,7 @@ func distTransform(m []uint8, w, h int, dt []float32) (best float32, bx, by int)
 		for x := w - 2; x >= 1; x-- {
 			v := cur[x]
 			if v != 0 {
-				v = min(v, right+3, next[x]+3, next[x+1]+4, next[x-1]+4)
+				v = min(v, next[x]+3, next[x+1]+4, next[x-1]+4, right+3)
 				cur[x] = v
 			}
 			right = v

@@ -65,7 +65,7 @@ func newWork(img image.Image, side int) *work {
 				r0, r1 := s.Pix[ys[2*y]*s.Stride:], s.Pix[ys[2*y+1]*s.Stride:]
 				for x := range lum {
 					xa, xb := xs[2*x], xs[2*x+1]
-					lum[x] = float32(int(r0[xa])+int(r0[xb])+int(r1[xa])+int(r1[xb])) * inv / 255
+					lum[x] = lum2x2[int(r0[xa])+int(r0[xb])+int(r1[xa])+int(r1[xb])]
 				}
 				continue
 			}
@@ -106,6 +106,17 @@ func newWork(img image.Image, side int) *work {
 	wk.decideColour()
 	return wk
 }
+
+// lum2x2[s] is the luma of a working pixel whose 2 x 2 samples sum to s
+// grey levels: float32(s) * inv / 255 with inv = 1/4, as newWork computes
+// it.
+var lum2x2 = func() (t [4*255 + 1]float32) {
+	inv := 1 / float32(2*2)
+	for s := range t {
+		t[s] = float32(s) * inv / 255
+	}
+	return t
+}()
 
 // sampleYCbCr fills lum, cb and cr from a YCbCr image (a decoded JPEG).
 func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
@@ -152,7 +163,7 @@ func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
 				ly := int(y0[xa]) + int(y0[xb]) + int(y1[xa]) + int(y1[xb])
 				lcb := int(cb0[ca]) + int(cb0[cc]) + int(cb1[ca]) + int(cb1[cc])
 				lcr := int(cr0[ca]) + int(cr0[cc]) + int(cr1[ca]) + int(cr1[cc])
-				lum[x] = float32(ly) * inv / 255
+				lum[x] = lum2x2[ly]
 				cb[x] = float32(lcb) * inv
 				cr[x] = float32(lcr) * inv
 			}
