@@ -78,7 +78,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 			nr[i] = 100 * (cr[i] - 128) / y
 		}
 	}
-	var used []seed
+	var used, tried []seed
 	for _, m := range wk.candidates(lum, cb, cr) {
 		seeds = seeds[:0]
 		// the segmentation as it is, then, where it gave no clear hand,
@@ -112,6 +112,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				if qi == 0 {
 					used = append(used, q)
 				}
+				tried = append(tried, q)
 				if m := refit(q, lum, nb, nr, w, h); m != nil {
 					b0 := best
 					try(m, nil)
@@ -124,6 +125,22 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		}
 		if best != nil && best.score >= goodScore {
 			break
+		}
+	}
+	if best == nil && wk.colour {
+		// no hand yet: contrast the palm's colour with the background's
+		// about each seed tried
+		for _, q := range tried {
+			if m := contrastFit(q, lum, nb, nr, w, h); m != nil {
+				b0 := best
+				try(m, nil)
+				if best != b0 && best.score < contrastScore {
+					best = b0 // only a clear hand counts
+				}
+			}
+			if best != nil {
+				break
+			}
 		}
 	}
 	if best == nil {
@@ -150,6 +167,11 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 // fitted about: the deepest points of the largest pieces cut along colour
 // edges, the hand's palm among them when clutter of skin colour touches it.
 const maxSeeds = 3
+
+// contrastScore is the least score of a hand found by contrastFit: its
+// masks can break fingers held together into false gaps (real photos with
+// highlights on the fingers), so only a clear hand counts.
+const contrastScore = 10.5
 
 // blur3 returns v smoothed with a 3 x 3 box, the image's edge pixels
 // repeated outwards.

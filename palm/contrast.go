@@ -1,0 +1,172 @@
+package palm
+
+import "math"
+
+// This file segments a colour image by contrasting the hand's colour with
+// the background's. refit keeps every pixel whose chroma lies near the
+// palm's; clutter of a similar colour (a peach wall, a wooden table) stays
+// in the mask and can swallow the fingers. Here the background's colours
+// are modelled too, from the image away from the palm, and a pixel is the
+// hand's only where the palm's colour explains it better than any of them.
+
+// Background model, in units of the seed's radius r.
+const (
+	bgFar      = 3.2 // background samples lie farther than this from the seed
+	bgClusters = 6   // colours of the background
+	bgSkinD2   = 9   // a background colour this near the palm's (Mahalanobis d²) is the arm's
+)
+
+// gauss2 is a two-dimensional Gaussian of chroma over luma.
+type gauss2 struct {
+	mb, mr, vb, vr, cv float64
+}
+
+// fitGauss2 fits g to the points of xs and ys selected by idx.
+func fitGauss2(xs, ys []float64, idx []int) (gauss2, bool) {
+	var n, sb, sr, sbb, srr, sbr float64
+	for _, i := range idx {
+		b, c := xs[i], ys[i]
+		n++
+		sb += b
+		sr += c
+		sbb += b * b
+		srr += c * c
+		sbr += b * c
+	}
+	if n < 20 {
+		return gauss2{}, false
+	}
+	g := gauss2{mb: sb / n, mr: sr / n}
+	g.vb = sbb/n - g.mb*g.mb + 1
+	g.vr = srr/n - g.mr*g.mr + 1
+	g.cv = sbr/n - g.mb*g.mr
+	return g, g.vb*g.vr-g.cv*g.cv > 0
+}
+
+// nll returns the Mahalanobis d² of (b, r) under g with e added to both
+// variances (the ratios' noise at this pixel's luma), and ln det.
+func (g gauss2) nll(b, r, e float64) (d2, logDet float64) {
+	a, c := g.vb+e, g.vr+e
+	det := a*c - g.cv*g.cv
+	db, dr := b-g.mb, r-g.mr
+	return (c*db*db - 2*g.cv*db*dr + a*dr*dr) / det, math.Log(det)
+}
+
+// contrastFit segments a colour image about the seed sd: the palm's
+// chroma model is fitted to a disc of half the seed's radius, the
+// background's as bgClusters colours (k-means) of the pixels farther than
+// bgFar radii, less those of the palm's colour (the forearm, other
+// fingers). A pixel near the palm's colour is the hand's unless a
+// background colour is likelier. nb and nr are chroma over luma (see
+// findHand). It returns nil where a model cannot be fitted.
+func contrastFit(sd seed, lum, nb, nr []float32, w, h int) []uint8 {
+	var xs, ys []float64
+	var fg, bg []int
+	rr, far := 0.5*sd.r, bgFar*sd.r
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*w + x
+			dx, dy := float64(x)-sd.c.X, float64(y)-sd.c.Y
+			d2 := dx*dx + dy*dy
+			switch {
+			case d2 <= rr*rr && lum[i] >= 0.04:
+				fg = append(fg, len(xs))
+			case d2 > far*far && x%2 == 0 && y%2 == 0:
+				bg = append(bg, len(xs))
+			default:
+				continue
+			}
+			xs = append(xs, float64(nb[i]))
+			ys = append(ys, float64(nr[i]))
+		}
+	}
+	hand, ok := fitGauss2(xs, ys, fg)
+	if !ok || len(bg) < 4*bgClusters {
+		return nil
+	}
+	// k-means of the background, seeded by farthest points
+	cents := [][2]float64{{xs[bg[0]], ys[bg[0]]}}
+	near := make([]float64, len(bg))
+	for k := range near {
+		near[k] = math.Inf(1)
+	}
+	for len(cents) < bgClusters {
+		c := cents[len(cents)-1]
+		bi, bv := -1, 0.0
+		for k, i := range bg {
+			d := (xs[i]-c[0])*(xs[i]-c[0]) + (ys[i]-c[1])*(ys[i]-c[1])
+			near[k] = math.Min(near[k], d)
+			if near[k] > bv {
+				bi, bv = k, near[k]
+			}
+		}
+		if bi < 0 || bv < 1 {
+			break
+		}
+		cents = append(cents, [2]float64{xs[bg[bi]], ys[bg[bi]]})
+	}
+	lab := make([]int, len(bg))
+	for range 8 {
+		var sum [bgClusters][3]float64
+		for k, i := range bg {
+			bj, bv := 0, math.Inf(1)
+			for j, c := range cents {
+				if d := (xs[i]-c[0])*(xs[i]-c[0]) + (ys[i]-c[1])*(ys[i]-c[1]); d < bv {
+					bj, bv = j, d
+				}
+			}
+			lab[k] = bj
+			sum[bj][0] += xs[i]
+			sum[bj][1] += ys[i]
+			sum[bj][2]++
+		}
+		for j := range cents {
+			if sum[j][2] > 0 {
+				cents[j] = [2]float64{sum[j][0] / sum[j][2], sum[j][1] / sum[j][2]}
+			}
+		}
+	}
+	var models []gauss2
+	for j := range cents {
+		var idx []int
+		for k, i := range bg {
+			if lab[k] == j {
+				idx = append(idx, i)
+			}
+		}
+		g, ok := fitGauss2(xs, ys, idx)
+		if !ok {
+			continue
+		}
+		if d2, _ := hand.nll(g.mb, g.mr, 1); d2 < bgSkinD2 {
+			continue // the arm, or more of the hand
+		}
+		models = append(models, g)
+	}
+	m := make([]uint8, len(lum))
+	for i := range m {
+		if lum[i] <= 0.03 {
+			continue
+		}
+		y := math.Max(float64(lum[i])*255, 12)
+		e := 150 / y
+		e *= e
+		b, r := float64(nb[i]), float64(nr[i])
+		d2, ld := hand.nll(b, r, e)
+		if d2 >= 16 {
+			continue
+		}
+		own := d2 + ld
+		in := true
+		for _, g := range models {
+			if d, l := g.nll(b, r, e); d+l < own {
+				in = false
+				break
+			}
+		}
+		if in {
+			m[i] = 1
+		}
+	}
+	return m
+}
