@@ -237,6 +237,15 @@ func cutROI(img image.Image, f roi.Frame, size int) *image.Gray {
 	return g.CutTo(fimg.New(size, size), crop).Gray()
 }
 
+// grey8[v] is float32(v) / 255, fimg.FromImage's grey level of an 8-bit
+// value.
+var grey8 = func() (t [256]float32) {
+	for v := range t {
+		t[v] = float32(v) / 255
+	}
+	return t
+}()
+
 // greyRect converts the rectangle r (in coordinates relative to img's
 // bounds' minimum) of img to grey exactly as fimg.FromImage does.
 func greyRect(img image.Image, r image.Rectangle) *fimg.Image {
@@ -248,7 +257,7 @@ func greyRect(img image.Image, r image.Rectangle) *fimg.Image {
 			row := s.Pix[(r.Min.Y+y)*s.Stride+r.Min.X:]
 			out := m.Pix[y*m.W : (y+1)*m.W]
 			for x := range out {
-				out[x] = float32(row[x]) / 255
+				out[x] = grey8[row[x]]
 			}
 		}
 	case *image.Gray16:
@@ -270,7 +279,7 @@ func greyRect(img image.Image, r image.Rectangle) *fimg.Image {
 			row := s.Y[s.YOffset(b.Min.X+r.Min.X, b.Min.Y+r.Min.Y+y):]
 			out := m.Pix[y*m.W : (y+1)*m.W]
 			for x := range out {
-				out[x] = float32(row[x]) / 255
+				out[x] = grey8[row[x]]
 			}
 		}
 	default:

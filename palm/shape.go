@@ -432,7 +432,11 @@ func distTransform(m []uint8, w, h int, dt []float32) (best float32, bx, by int)
 	for y := 0; y < h; y++ {
 		cur, out := d[y*w:(y+1)*w], dt[y*w:(y+1)*w]
 		for x, v := range cur {
-			out[x] = float32(v) / 3
+			if uint32(v) < uint32(len(thirds)) {
+				out[x] = thirds[v]
+			} else {
+				out[x] = float32(v) / 3
+			}
 			if v > bi {
 				bi, bx, by = v, x, y
 			}
@@ -440,6 +444,15 @@ func distTransform(m []uint8, w, h int, dt []float32) (best float32, bx, by int)
 	}
 	return float32(bi) / 3, bx, by
 }
+
+// thirds[v] is float32(v) / 3, a chamfer distance in pixels, for the
+// distances of masks up to about 1000 pixels across.
+var thirds = func() (t [1536]float32) {
+	for v := range t {
+		t[v] = float32(v) / 3
+	}
+	return t
+}()
 
 // Freeman directions, counterclockwise on screen (y down): E, NE, N, NW, W,
 // SW, S, SE.
