@@ -273,33 +273,9 @@ func percentile(v []float32, p float64, scale float32) float32 {
 	if len(v) == 0 {
 		return 0
 	}
-	// four histograms, so that runs of equal values do not wait on each
-	// other's counts
-	var hs [4][1024]int32
 	k := 1023 / scale
-	bin := func(x float32) int {
-		i := int(x * k)
-		if i < 0 || x != x {
-			i = 0
-		} else if i > 1023 {
-			i = 1023
-		}
-		return i
-	}
-	j := 0
-	for ; j+4 <= len(v); j += 4 {
-		hs[0][bin(v[j])]++
-		hs[1][bin(v[j+1])]++
-		hs[2][bin(v[j+2])]++
-		hs[3][bin(v[j+3])]++
-	}
-	for ; j < len(v); j++ {
-		hs[0][bin(v[j])]++
-	}
 	var hist [1024]int32
-	for i := range hist {
-		hist[i] = hs[0][i] + hs[1][i] + hs[2][i] + hs[3][i]
-	}
+	histogram(v, 0, k, hist[:])
 	t := int32(p * float64(len(v)-1))
 	var acc int32
 	for i, c := range hist {
@@ -352,24 +328,22 @@ func lumBin(v float32) int {
 	return int(v * 255)
 }
 
-// otsu returns Otsu's threshold of the values v in [lo, hi] (256 bins).
-func otsu(v []float32, lo, hi float32) float32 {
-	if !(hi > lo) {
-		return lo
-	}
-	sc := 255 / (hi - lo)
+// histogram counts the values v into hist (at most 1024 bins): x falls in
+// bin int((x-lo)*scale), clamped to the bins, NaN in bin 0. It counts into
+// four histograms, so that runs of equal values do not wait on each
+// other's counts.
+func histogram(v []float32, lo, scale float32, hist []int32) {
+	n := len(hist)
 	bin := func(x float32) int {
-		i := int((x - lo) * sc)
-		if i < 0 {
+		i := int((x - lo) * scale)
+		if i < 0 || x != x {
 			i = 0
-		} else if i > 255 {
-			i = 255
+		} else if i > n-1 {
+			i = n - 1
 		}
 		return i
 	}
-	// integer counts in four histograms (runs of equal values do not wait
-	// on each other's counts); a float64 holds them exactly
-	var hs [4][256]int32
+	var hs [4][1024]int32
 	j := 0
 	for ; j+4 <= len(v); j += 4 {
 		hs[0][bin(v[j])]++
@@ -380,9 +354,23 @@ func otsu(v []float32, lo, hi float32) float32 {
 	for ; j < len(v); j++ {
 		hs[0][bin(v[j])]++
 	}
-	var hist [256]float64
 	for i := range hist {
-		hist[i] = float64(hs[0][i] + hs[1][i] + hs[2][i] + hs[3][i])
+		hist[i] = hs[0][i] + hs[1][i] + hs[2][i] + hs[3][i]
+	}
+}
+
+// otsu returns Otsu's threshold of the values v in [lo, hi] (256 bins).
+func otsu(v []float32, lo, hi float32) float32 {
+	if !(hi > lo) {
+		return lo
+	}
+	sc := 255 / (hi - lo)
+	var counts [256]int32
+	histogram(v, lo, sc, counts[:])
+	// a float64 holds the counts exactly
+	var hist [256]float64
+	for i, c := range counts {
+		hist[i] = float64(c)
 	}
 	var total, sum float64
 	for i, c := range hist {
