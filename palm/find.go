@@ -46,13 +46,14 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	if wk.colour {
 		cb, cr = blur3(wk.cb, w, h), blur3(wk.cr, w, h)
 	}
+	var nb, nr []float32
 	var edge []uint8 // colour edges, computed when first needed
 	var best, closest *found
 	maxFingers := 0
 	bigBlob := false
 	var seeds []seed
-	try := func(m, edge []uint8) {
-		for _, comp := range largest(m, edge, w, h, 2, w*h/100) {
+	try := func(m, edge []uint8, join bool) {
+		for _, comp := range largest(m, edge, w, h, 2, w*h/100, join, lum, nb, nr) {
 			bigBlob = true
 			f := wk.landmarks(&comp)
 			if wk.colour {
@@ -67,7 +68,6 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 			}
 		}
 	}
-	var nb, nr []float32
 	if wk.colour {
 		// Chroma over luma does not change with shading: a shadow or the
 		// dark rim of the hand keeps it.
@@ -84,12 +84,13 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		// the segmentation as it is, then, where it gave no clear hand,
 		// cut along colour edges (clutter of skin colour touching the
 		// hand)
-		try(append([]uint8(nil), m...), nil)
+		try(append([]uint8(nil), m...), nil, false)
 		if wk.colour && (best == nil || best.score < goodScore) {
 			if edge == nil {
 				edge = edges(lum, cb, cr, w, h)
 			}
-			try(m, edge)
+			try(m, edge, false)
+			try(m, edge, true)
 		}
 		if wk.colour {
 			// a chroma model fitted about the palm found so far, or about
@@ -115,7 +116,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				tried = append(tried, q)
 				if m := refit(q, lum, nb, nr, w, h); m != nil {
 					b0 := best
-					try(m, nil)
+					try(m, nil, false)
 					if qi > 0 && best != b0 && best.score < goodScore {
 						// about a lesser piece only a clear hand counts
 						best = b0
@@ -133,7 +134,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		for _, q := range tried {
 			if m := contrastFit(q, lum, nb, nr, w, h); m != nil {
 				b0 := best
-				try(m, nil)
+				try(m, nil, false)
 				if best != b0 && best.score < contrastScore {
 					best = b0 // only a clear hand counts
 				}
@@ -343,8 +344,10 @@ type comp struct {
 // with at least minArea pixels, holes filled. Where edge is not nil, the
 // components are those of m without the edge pixels, grown back by two
 // pixels within m, so that clutter of the hand's colour that touches it
-// along an edge is cut away.
-func largest(m, edge []uint8, w, h, k, minArea int) []comp {
+// along an edge is cut away. With join, the small pieces beside each
+// component with its luma and chroma over luma (nb, nr) are joined back
+// first: fingers whose flexion creases the edges cut across (joinPieces).
+func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []float32) []comp {
 	morph(m, w, h, 1, true)
 	morph(m, w, h, 1, false)
 	cut := m
@@ -358,15 +361,25 @@ func largest(m, edge []uint8, w, h, k, minArea int) []comp {
 	}
 	lab := make([]int32, len(m))
 	areas := components(cut, w, h, lab)
-	ids := make([]int, 0, len(areas))
-	for id := 1; id < len(areas); id++ {
-		if areas[id] >= minArea {
-			ids = append(ids, id)
+	top := func() []int {
+		ids := make([]int, 0, len(areas))
+		for id := 1; id < len(areas); id++ {
+			if areas[id] >= minArea {
+				ids = append(ids, id)
+			}
 		}
+		sort.Slice(ids, func(i, j int) bool { return areas[ids[i]] > areas[ids[j]] })
+		if len(ids) > k {
+			ids = ids[:k]
+		}
+		return ids
 	}
-	sort.Slice(ids, func(i, j int) bool { return areas[ids[i]] > areas[ids[j]] })
-	if len(ids) > k {
-		ids = ids[:k]
+	ids := top()
+	if edge != nil && join {
+		for _, id := range ids {
+			joinPieces(lab, areas, id, m, w, h, lum, nb, nr)
+		}
+		ids = top()
 	}
 	// bounding boxes, by label (nil for the labels not kept)
 	type box struct{ x0, y0, x1, y1 int }
@@ -422,6 +435,108 @@ func largest(m, edge []uint8, w, h, k, minArea int) []comp {
 	}
 	return out
 }
+
+// joinPieces relabels as id the components of lab (cut along colour edges)
+// that lie within pieceGap pixels of component id across edge pixels of m,
+// are smaller than pieceArea of it and whose mean chroma over luma lies
+// within pieceChroma standard deviations of its pixels': the parts of
+// fingers that their flexion creases cut off.
+func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, nr []float32) {
+	// the pieces reached from id through edge pixels of m
+	depth := make([]int8, len(m))
+	var front, next []int
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*w + x
+			if m[i] == 0 || lab[i] != 0 {
+				continue
+			}
+			if (x > 0 && lab[i-1] == int32(id)) || (x < w-1 && lab[i+1] == int32(id)) || (y > 0 && lab[i-w] == int32(id)) || (y < h-1 && lab[i+w] == int32(id)) {
+				depth[i] = 1
+				front = append(front, i)
+			}
+		}
+	}
+	near := map[int32]bool{}
+	for d := int8(1); d <= pieceGap && len(front) > 0; d++ {
+		next = next[:0]
+		for _, i := range front {
+			x, y := i%w, i/w
+			for _, j := range [4]int{i - 1, i + 1, i - w, i + w} {
+				if j < 0 || j >= len(m) || (j == i-1 && x == 0) || (j == i+1 && x == w-1) || (j == i-w && y == 0) || (j == i+w && y == h-1) {
+					continue
+				}
+				if l := lab[j]; l != 0 && l != int32(id) {
+					near[l] = true
+				} else if l == 0 && m[j] != 0 && depth[j] == 0 {
+					depth[j] = d + 1
+					next = append(next, j)
+				}
+			}
+		}
+		front, next = next, front
+	}
+	if len(near) == 0 {
+		return
+	}
+	// chroma statistics of id and of the pieces near it
+	type acc struct{ n, y, b, r, bb, rr float64 }
+	st := map[int32]*acc{int32(id): {}}
+	for l := range near {
+		if float64(areas[l]) <= pieceArea*float64(areas[id]) {
+			st[l] = &acc{}
+		}
+	}
+	if len(st) == 1 {
+		return
+	}
+	for i, l := range lab {
+		if a := st[l]; a != nil && l != 0 {
+			b, r := float64(nb[i]), float64(nr[i])
+			a.n++
+			a.y += float64(lum[i])
+			a.b += b
+			a.r += r
+			a.bb += b * b
+			a.rr += r * r
+		}
+	}
+	c := st[int32(id)]
+	mb, mr := c.b/c.n, c.r/c.n
+	vb, vr := c.bb/c.n-mb*mb+1, c.rr/c.n-mr*mr+1
+	join := map[int32]bool{}
+	for l, a := range st {
+		if l == int32(id) || a.n == 0 {
+			continue
+		}
+		db, dr := a.b/a.n-mb, a.r/a.n-mr
+		ly := math.Abs(math.Log(a.y / a.n * c.n / c.y))
+		if db*db/vb+dr*dr/vr < pieceChroma*pieceChroma && ly < pieceLuma {
+			join[l] = true
+		}
+	}
+	if len(join) == 0 {
+		return
+	}
+	for i, l := range lab {
+		if join[l] {
+			lab[i] = int32(id)
+		}
+	}
+	for l := range join {
+		areas[id] += areas[l]
+		areas[l] = 0
+	}
+}
+
+// Pieces joined back to a component: within pieceGap pixels of it, at most
+// pieceArea of its area, mean chroma within pieceChroma standard deviations.
+const (
+	pieceGap    = 3
+	pieceArea   = 0.12
+	pieceChroma = 1.0
+	pieceLuma   = 0.4 // |ln| of the ratio of mean lumas
+)
 
 // fill fills the component's holes. The box has a background margin except
 // where it meets the image border, so this is fillHoles of the whole image.
