@@ -147,8 +147,8 @@
 // which played no part in it, 160 identities x 2 samples each:
 //
 //	modality, seed      captures  FTA            median  p90     p99      wrong side
-//	Phone 1280 x 960    11  320   0.94% (3)      1.51%   8.93%   48.14%   6 of 317
-//	Phone               23  320   2.19% (7)      1.54%   8.46%   62.99%   5 of 313
+//	Phone 1280 x 960    11  320   0.94% (3)      1.52%   8.72%   48.14%   6 of 317
+//	Phone               23  320   2.19% (7)      1.55%   8.72%   62.99%   6 of 313
 //	NIRPalm 640 x 480   11  320   0.00% (0)      1.45%   5.74%   12.63%   0 of 320
 //	NIRPalm             23  320   0.00% (0)      1.56%   5.37%   18.69%   2 of 320
 //
@@ -167,10 +167,10 @@
 // fingers across their flexion creases: the hand's outline then ends at
 // stubs, the gaps between the fingers look too deep and the finger order
 // is misread. joinPieces puts back the small pieces beside the hand whose
-// luma and chroma over luma match its own; this is tried beside the plain
-// cut and the more hand-like result kept, since it also joins back small
-// stripes of skin-coloured clutter: on seed 11 it lowered the median but
-// raised the p99 from 29% to 48% of the palm width.
+// luma and chroma over luma match its own; where the plain cut gives no
+// clear hand this is tried too and the more hand-like result kept (it
+// costs time, and it also joins back small stripes of skin-coloured
+// clutter: on seed 11 it raised the p99 from 29% to 48% of the palm width).
 //
 // The phone failures are fingers that cannot be told apart (2 and 6 on the
 // two seeds: clutter of skin colour joined to the fingers, or fingertips in

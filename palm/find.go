@@ -90,7 +90,9 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				edge = edges(lum, cb, cr, w, h)
 			}
 			try(m, edge, false)
-			try(m, edge, true)
+			if best == nil || best.score < goodScore {
+				try(m, edge, true)
+			}
 		}
 		if wk.colour {
 			// a chroma model fitted about the palm found so far, or about
