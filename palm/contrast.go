@@ -21,35 +21,56 @@ type gauss2 struct {
 	mb, mr, vb, vr, cv float64
 }
 
-// fitGauss2 fits g to the points of xs and ys selected by idx.
-func fitGauss2(xs, ys []float64, idx []int) (gauss2, bool) {
-	var n, sb, sr, sbb, srr, sbr float64
-	for _, i := range idx {
-		b, c := xs[i], ys[i]
-		n++
-		sb += b
-		sr += c
-		sbb += b * b
-		srr += c * c
-		sbr += b * c
-	}
-	if n < 20 {
+// gaussSum accumulates the sums a gauss2 is fitted from.
+type gaussSum struct{ n, sb, sr, sbb, srr, sbr float64 }
+
+func (s *gaussSum) add(b, c float64) {
+	s.n++
+	s.sb += b
+	s.sr += c
+	s.sbb += b * b
+	s.srr += c * c
+	s.sbr += b * c
+}
+
+// fit returns the Gaussian of the points added, its variances floored by
+// about 1 level of chroma noise at mid grey; false for fewer than 20
+// points or a singular fit.
+func (s *gaussSum) fit() (gauss2, bool) {
+	if s.n < 20 {
 		return gauss2{}, false
 	}
-	g := gauss2{mb: sb / n, mr: sr / n}
-	g.vb = sbb/n - g.mb*g.mb + 1
-	g.vr = srr/n - g.mr*g.mr + 1
-	g.cv = sbr/n - g.mb*g.mr
+	n := s.n
+	g := gauss2{mb: s.sb / n, mr: s.sr / n}
+	g.vb = s.sbb/n - g.mb*g.mb + 1
+	g.vr = s.srr/n - g.mr*g.mr + 1
+	g.cv = s.sbr/n - g.mb*g.mr
 	return g, g.vb*g.vr-g.cv*g.cv > 0
+}
+
+// fitGauss2 fits g to the points of xs and ys selected by idx.
+func fitGauss2(xs, ys []float64, idx []int) (gauss2, bool) {
+	var s gaussSum
+	for _, i := range idx {
+		s.add(xs[i], ys[i])
+	}
+	return s.fit()
 }
 
 // nll returns the Mahalanobis d² of (b, r) under g with e added to both
 // variances (the ratios' noise at this pixel's luma), and ln det.
 func (g gauss2) nll(b, r, e float64) (d2, logDet float64) {
 	a, c := g.vb+e, g.vr+e
+	return g.d2(b, r, e), math.Log(a*c - g.cv*g.cv)
+}
+
+// d2 returns the Mahalanobis d² of (b, r) under g with e added to both
+// variances.
+func (g gauss2) d2(b, r, e float64) float64 {
+	a, c := g.vb+e, g.vr+e
 	det := a*c - g.cv*g.cv
 	db, dr := b-g.mb, r-g.mr
-	return (c*db*db - 2*g.cv*db*dr + a*dr*dr) / det, math.Log(det)
+	return (c*db*db - 2*g.cv*db*dr + a*dr*dr) / det
 }
 
 // contrastFit segments a colour image about the seed sd: the palm's

@@ -252,7 +252,7 @@ type seed struct {
 // and cr, scaled by 100) fitted to a disc of half the seed's radius: the
 // pixels within a Mahalanobis distance of the disc's mean.
 func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
-	var n, sb, sr, sbb, srr, sbr float64
+	var s gaussSum
 	rr := 0.5 * sd.r
 	x0, x1 := max(0, int(sd.c.X-rr)), min(w-1, int(sd.c.X+rr))
 	y0, y1 := max(0, int(sd.c.Y-rr)), min(h-1, int(sd.c.Y+rr))
@@ -263,23 +263,11 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 			if dx*dx+dy*dy > rr*rr || lum[i] < 0.04 {
 				continue
 			}
-			b, c := float64(cb[i]), float64(cr[i])
-			n++
-			sb += b
-			sr += c
-			sbb += b * b
-			srr += c * c
-			sbr += b * c
+			s.add(float64(cb[i]), float64(cr[i]))
 		}
 	}
-	if n < 20 {
-		return nil
-	}
-	mb, mr := sb/n, sr/n
-	vb := sbb/n - mb*mb + 1 // floor: about 1 level of chroma noise at mid grey
-	vr := srr/n - mr*mr + 1
-	cv := sbr/n - mb*mr
-	if !(vb*vr-cv*cv > 0) {
+	g, ok := s.fit()
+	if !ok {
 		return nil
 	}
 	m := make([]uint8, len(lum))
@@ -289,11 +277,7 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 		y := math.Max(float64(lum[i])*255, 12)
 		e := 150 / y
 		e *= e
-		a, c := vb+e, vr+e
-		det := a*c - cv*cv
-		db, dr := float64(cb[i])-mb, float64(cr[i])-mr
-		d2 := (c*db*db - 2*cv*db*dr + a*dr*dr) / det
-		if d2 < 16 && lum[i] > 0.03 {
+		if g.d2(float64(cb[i]), float64(cr[i]), e) < 16 && lum[i] > 0.03 {
 			m[i] = 1
 		}
 	}
