@@ -466,7 +466,10 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 		return
 	}
 	// chroma statistics of id and of the pieces near it
-	type acc struct{ n, y, b, r, bb, rr float64 }
+	type acc struct {
+		s gaussSum
+		y float64 // summed luma
+	}
 	st := map[int32]*acc{int32(id): {}}
 	for l := range near {
 		if float64(areas[l]) <= pieceArea*float64(areas[id]) {
@@ -478,26 +481,24 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 	}
 	for i, l := range lab {
 		if a := st[l]; a != nil && l != 0 {
-			b, r := float64(nb[i]), float64(nr[i])
-			a.n++
+			a.s.add(float64(nb[i]), float64(nr[i]))
 			a.y += float64(lum[i])
-			a.b += b
-			a.r += r
-			a.bb += b * b
-			a.rr += r * r
 		}
 	}
 	c := st[int32(id)]
-	mb, mr := c.b/c.n, c.r/c.n
-	vb, vr := c.bb/c.n-mb*mb+1, c.rr/c.n-mr*mr+1
+	g, ok := c.s.fit()
+	if !ok {
+		return
+	}
 	join := map[int32]bool{}
 	for l, a := range st {
-		if l == int32(id) || a.n == 0 {
+		n := a.s.n
+		if l == int32(id) || n == 0 {
 			continue
 		}
-		db, dr := a.b/a.n-mb, a.r/a.n-mr
-		ly := math.Abs(math.Log(a.y / a.n * c.n / c.y))
-		if db*db/vb+dr*dr/vr < pieceChroma*pieceChroma && ly < pieceLuma {
+		db, dr := a.s.sb/n-g.mb, a.s.sr/n-g.mr
+		ly := math.Abs(math.Log(a.y / n * c.s.n / c.y))
+		if db*db/g.vb+dr*dr/g.vr < pieceChroma*pieceChroma && ly < pieceLuma {
 			join[l] = true
 		}
 	}
