@@ -15,6 +15,7 @@ type found struct {
 	r       float64 // inscribed radius, pixels
 	contour []ipoint
 	valleys [3]Point
+	rim     [3]Point // each valley's lowest point on the outline, before a closed valley's slide
 	bisect  [3]Point // each valley's bisector, out of the palm into the gap
 	tips    [4]Point
 	open    [3]bool
@@ -769,7 +770,7 @@ func (wk *work) fingers(f *found) {
 				}
 				if s.score > best {
 					best = s.score
-					f.valleys, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
+					f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
 				}
 			}
 		}
@@ -803,6 +804,7 @@ func splitDoubles(runs []protrusion, R float64, ds []float64, n int) []protrusio
 
 type hypo struct {
 	valleys [3]Point
+	rim     [3]Point
 	bisect  [3]Point
 	tips    [4]Point
 	open    [3]bool
@@ -968,6 +970,7 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		us[k] = u
 	}
 	V := &hy.valleys
+	hy.rim = *V
 	D := dist(V[0], V[2])
 	if D < 2 {
 		return hypo{}, false
