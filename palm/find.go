@@ -312,11 +312,63 @@ func edges(lum, cb, cr []float32, w, h int) []uint8 {
 	}
 	e := make([]uint8, len(g))
 	for i, v := range g {
-		if v > t {
+		if v > t && !crease(lum, cb, cr, w, h, i) {
 			e[i] = 1
 		}
 	}
 	return e
+}
+
+// crease tells whether the strong gradient at pixel i (not on the image's
+// edge) belongs to a thin dark line with the same colour either side, a
+// skin crease such as a finger's flexion crease, rather than to a step
+// between two regions: across the line (the luma gradient's direction),
+// creaseReach pixels either way, luma is higher by creaseDepth than the
+// darkest on the way and about equal at both ends, as is the chroma.
+func crease(lum, cb, cr []float32, w, h, i int) bool {
+	gx := lum[i-w+1] + 2*lum[i+1] + lum[i+w+1] - lum[i-w-1] - 2*lum[i-1] - lum[i+w-1]
+	gy := lum[i+w-1] + 2*lum[i+w] + lum[i+w+1] - lum[i-w-1] - 2*lum[i-w] - lum[i-w+1]
+	n := math.Hypot(float64(gx), float64(gy))
+	if n == 0 {
+		return false
+	}
+	dx, dy := float64(gx)/n, float64(gy)/n
+	x0, y0 := float64(i%w), float64(i/w)
+	at := func(t float64) (int, bool) {
+		x, y := int(math.Round(x0+t*dx)), int(math.Round(y0+t*dy))
+		return y*w + x, x >= 0 && y >= 0 && x < w && y < h
+	}
+	low := float32(math.MaxFloat32)
+	for t := -creaseReach; t <= creaseReach; t++ {
+		j, ok := at(t)
+		if !ok {
+			return false
+		}
+		low = min(low, lum[j])
+	}
+	a, _ := at(-creaseReach)
+	b, _ := at(creaseReach)
+	depth := min(lum[a], lum[b]) - low
+	if depth < creaseDepth || abs32(lum[a]-lum[b]) > 0.5*depth {
+		return false
+	}
+	return abs32(cb[a]-cb[b])+abs32(cr[a]-cr[b]) < creaseChroma
+}
+
+// A crease: a dark line at least creaseDepth (luma, 0 to 1) below the
+// ends creaseReach pixels either side, whose chroma (grey levels) differs
+// by less than creaseChroma.
+const (
+	creaseReach  = 3.0
+	creaseDepth  = 0.02
+	creaseChroma = 6
+)
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // comp is a connected silhouette and the discs about its deepest points.
