@@ -22,6 +22,7 @@ type found struct {
 	thumb   bool
 	side    Side
 	score   float64
+	level   float64 // score as the acceptance thresholds see it (thumbAccept)
 	fingers int // finger-like protrusions seen (for the error when there is no hand)
 }
 
@@ -64,7 +65,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				closest = f
 			}
 			maxFingers = max(maxFingers, f.fingers)
-			if f.score >= minScore && (best == nil || f.score > best.score) {
+			if f.level >= minScore && (best == nil || f.score > best.score) {
 				best = f
 			}
 		}
@@ -86,12 +87,12 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		// cut along colour edges (clutter of skin colour touching the
 		// hand)
 		try(append([]uint8(nil), m...), nil, false)
-		if wk.colour && (best == nil || best.score < goodScore) {
+		if wk.colour && (best == nil || best.level < goodScore) {
 			if edge == nil {
 				edge = edges(lum, cb, cr, w, h)
 			}
 			try(m, edge, false)
-			if best == nil || best.score < goodScore {
+			if best == nil || best.level < goodScore {
 				try(m, edge, true)
 			}
 		}
@@ -120,14 +121,14 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				if m := refit(q, lum, nb, nr, w, h); m != nil {
 					b0 := best
 					try(m, nil, false)
-					if qi > 0 && best != b0 && best.score < goodScore {
+					if qi > 0 && best != b0 && best.level < goodScore {
 						// about a lesser piece only a clear hand counts
 						best = b0
 					}
 				}
 			}
 		}
-		if best != nil && best.score >= goodScore {
+		if best != nil && best.level >= goodScore {
 			break
 		}
 	}
@@ -138,7 +139,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 			if m := contrastFit(q, lum, nb, nr, w, h); m != nil {
 				b0 := best
 				try(m, nil, false)
-				if best != b0 && best.score < contrastScore {
+				if best != b0 && best.level < contrastScore {
 					best = b0 // only a clear hand counts
 				}
 			}
@@ -823,6 +824,7 @@ func (wk *work) fingers(f *found) {
 				if s.score > best {
 					best = s.score
 					f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
+					f.level = s.score - (thumbWeight-thumbAccept)*max(0, s.feat.dirThumb)
 				}
 			}
 		}
@@ -927,7 +929,8 @@ func (ft *features) score() float64 {
 		s -= 8 * (1.1 - ft.length)
 	}
 	s -= 0.7 * float64(ft.merged)
-	s += 0.7*clamp(ft.dirTip/0.3, -1.5, 1.5) + 1.5*ft.dirThumb + clamp(ft.dirMass/0.08, -1.5, 1.5)
+	s += 0.7*clamp(ft.dirTip/0.3, -1.5, 1.5) + clamp(ft.dirMass/0.08, -1.5, 1.5)
+	s += thumbWeight * ft.dirThumb
 	// the little finger is the shortest and narrowest, so a hypothesis
 	// with the thumb taken for it, or in the reverse order, loses
 	s += 0.7*clamp(ft.dirLen/0.15, -1.5, 1.5) + clamp(ft.dirWidth/0.15, -1.5, 1.5)
@@ -1127,6 +1130,16 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 const (
 	maxSplay = 10.0
 	splayCap = 3.0
+)
+
+// thumbWeight weighs a thumb seen beside the index finger (dirThumb +1)
+// or beside the little finger (-1). The thresholds that accept a hand see
+// the score with thumbAccept in its place where the thumb adds to it
+// (found.level): a higher weight turns the choice between an order and
+// its reverse towards the thumb without passing more silhouettes as hands.
+const (
+	thumbWeight = 2.5
+	thumbAccept = 1.5
 )
 
 // minWidth is the least width, in R, of the widest of the four fingers
