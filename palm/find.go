@@ -23,7 +23,7 @@ type found struct {
 	side    Side
 	score   float64
 	level   float64 // score as the acceptance thresholds see it (thumbAccept)
-	fingers int // finger-like protrusions seen (for the error when there is no hand)
+	fingers int     // finger-like protrusions seen (for the error when there is no hand)
 }
 
 // Thresholds of the hand model, in units of the palm's inscribed radius R.
