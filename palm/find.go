@@ -207,7 +207,7 @@ func blur3(v []float32, w, h int) []float32 {
 
 // candidates returns foreground masks from several segmentations: for
 // colour images a broad skin-chroma box, Otsu's threshold on the red
-// chroma and on brightness; for grey images Otsu's threshold on brightness
+// chroma and on brightness, either side of the latter; for grey images Otsu's threshold on brightness
 // and two levels either side of it (NIR: the lit hand is bright).
 func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 	n := len(lum)
@@ -236,6 +236,18 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 			out = append(out, thr(cr, otsu(cr, clo, chi)))
 		}
 		out = append(out, thr(lum, t))
+		// a dark hand on a bright background: the darker side of
+		// Otsu's threshold, where it is the smaller (else it is the
+		// background, and the brighter side was the foreground)
+		dark := thr(lum, t)
+		nd := 0
+		for i := range dark {
+			dark[i] ^= 1
+			nd += int(dark[i])
+		}
+		if 2*nd <= n {
+			out = append(out, dark)
+		}
 		return out
 	}
 	out = append(out, thr(lum, t))
