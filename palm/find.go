@@ -291,20 +291,11 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 func edges(lum, cb, cr []float32, w, h int) []uint8 {
 	g := make([]float32, len(lum))
 	for y := 1; y < h-1; y++ {
-		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			var s float32
-			for _, v := range [3][]float32{lum, cb, cr} {
-				k := float32(1)
-				if &v[0] == &lum[0] {
-					k = 255
-				}
-				gx := v[i-w+1] + 2*v[i+1] + v[i+w+1] - v[i-w-1] - 2*v[i-1] - v[i+w-1]
-				gy := v[i+w-1] + 2*v[i+w] + v[i+w+1] - v[i-w-1] - 2*v[i-w] - v[i-w+1]
-				s += k * float32(math.Sqrt(float64(gx*gx+gy*gy)))
-			}
-			g[i] = s
-		}
+		out := g[y*w : (y+1)*w]
+		// luma in grey levels, then the two chroma channels, in this order
+		s := sobelRow(out, lum, w, y, 255, false)
+		s = sobelRow(s, cb, w, y, 1, true)
+		sobelRow(s, cr, w, y, 1, true)
 	}
 	t := 3 * percentile(g, 0.5, 2000)
 	if t < 40 {

@@ -515,3 +515,22 @@ func trace(m []uint8, w, h, limit int) []ipoint {
 type ipoint struct{ x, y int }
 
 func hypot(x, y float64) float64 { return math.Sqrt(x*x + y*y) }
+
+// sobelRow writes (add false) or adds (add true) to out[1:w-1] k times the
+// Sobel gradient magnitude of row y of the w-wide image v (0 < y < h-1)
+// and returns out. out has length w.
+func sobelRow(out, v []float32, w, y int, k float32, add bool) []float32 {
+	a, b, c := v[(y-1)*w:y*w], v[y*w:(y+1)*w], v[(y+1)*w:(y+2)*w]
+	out = out[:w]
+	for x := 1; x < w-1; x++ {
+		gx := a[x+1] + 2*b[x+1] + c[x+1] - a[x-1] - 2*b[x-1] - c[x-1]
+		gy := c[x-1] + 2*c[x] + c[x+1] - a[x-1] - 2*a[x] - a[x+1]
+		m := k * float32(math.Sqrt(float64(gx*gx+gy*gy)))
+		if add {
+			out[x] += m
+		} else {
+			out[x] = m
+		}
+	}
+	return out
+}
