@@ -435,7 +435,8 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 			}
 		}
 	}
-	near := map[int32]bool{}
+	near := make([]bool, len(areas)) // by label
+	nNear := 0
 	for d := int8(1); d <= pieceGap && len(front) > 0; d++ {
 		next = next[:0]
 		for _, i := range front {
@@ -445,7 +446,10 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 					continue
 				}
 				if l := lab[j]; l != 0 && l != int32(id) {
-					near[l] = true
+					if !near[l] {
+						near[l] = true
+						nNear++
+					}
 				} else if l == 0 && m[j] != 0 && depth[j] == 0 {
 					depth[j] = d + 1
 					next = append(next, j)
@@ -454,7 +458,7 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 		}
 		front, next = next, front
 	}
-	if len(near) == 0 {
+	if nNear == 0 {
 		return
 	}
 	// chroma statistics of id and of the pieces near it
@@ -462,39 +466,44 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 		s gaussSum
 		y float64 // summed luma
 	}
-	st := map[int32]*acc{int32(id): {}}
-	for l := range near {
-		if float64(areas[l]) <= pieceArea*float64(areas[id]) {
+	st := make([]*acc, len(areas)) // by label, nil for the others
+	st[id] = &acc{}
+	nst := 1
+	for l, ok := range near {
+		if ok && float64(areas[l]) <= pieceArea*float64(areas[id]) {
 			st[l] = &acc{}
+			nst++
 		}
 	}
-	if len(st) == 1 {
+	if nst == 1 {
 		return
 	}
 	for i, l := range lab {
-		if a := st[l]; a != nil && l != 0 {
+		if a := st[l]; a != nil {
 			a.s.add(float64(nb[i]), float64(nr[i]))
 			a.y += float64(lum[i])
 		}
 	}
-	c := st[int32(id)]
+	c := st[id]
 	g, ok := c.s.fit()
 	if !ok {
 		return
 	}
-	join := map[int32]bool{}
+	join := make([]bool, len(areas)) // by label
+	nJoin := 0
 	for l, a := range st {
-		n := a.s.n
-		if l == int32(id) || n == 0 {
+		if a == nil || l == id || a.s.n == 0 {
 			continue
 		}
+		n := a.s.n
 		db, dr := a.s.sb/n-g.mb, a.s.sr/n-g.mr
 		ly := math.Abs(math.Log(a.y / n * c.s.n / c.y))
 		if db*db/g.vb+dr*dr/g.vr < pieceChroma*pieceChroma && ly < pieceLuma {
 			join[l] = true
+			nJoin++
 		}
 	}
-	if len(join) == 0 {
+	if nJoin == 0 {
 		return
 	}
 	for i, l := range lab {
@@ -502,9 +511,11 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 			lab[i] = int32(id)
 		}
 	}
-	for l := range join {
-		areas[id] += areas[l]
-		areas[l] = 0
+	for l, j := range join {
+		if j {
+			areas[id] += areas[l]
+			areas[l] = 0
+		}
 	}
 }
 
