@@ -220,7 +220,9 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 		}
 		return m
 	}
-	lo, hi := percentile(lum, 0.01, 1), percentile(lum, 0.99, 1)
+	var ql quantiles // one histogram for the quantiles of lum
+	ql.count(lum, 1)
+	lo, hi := ql.at(0.01), ql.at(0.99)
 	t := otsu(lum, lo, hi)
 	if wk.colour {
 		m := make([]uint8, n)
@@ -230,7 +232,9 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 			}
 		}
 		out = append(out, m)
-		clo, chi := percentile(cr, 0.01, 255), percentile(cr, 0.99, 255)
+		var qc quantiles
+		qc.count(cr, 255)
+		clo, chi := qc.at(0.01), qc.at(0.99)
 		if chi-clo > 6 {
 			out = append(out, thr(cr, otsu(cr, clo, chi)))
 		}
@@ -238,7 +242,7 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 		return out
 	}
 	out = append(out, thr(lum, t))
-	bg := percentile(lum, 0.05, 1)
+	bg := ql.at(0.05)
 	out = append(out, thr(lum, bg+0.6*(t-bg)), thr(lum, t+0.35*(hi-t)))
 	return out
 }

@@ -270,21 +270,43 @@ func (wk *work) toImage(x, y float64) Point {
 // percentile returns the p-quantile (0..1) of v, whose values lie in
 // [0, scale], to 1/1024 of scale.
 func percentile(v []float32, p float64, scale float32) float32 {
+	var q quantiles
+	q.count(v, scale)
+	return q.at(p)
+}
+
+// quantiles is the histogram of values in [0, scale] that percentile reads
+// a quantile from; several quantiles of the same values share it.
+type quantiles struct {
+	hist [1024]int32
+	n    int
+	k    float32 // bins per unit
+	max  float32 // scale
+}
+
+// count sets q to the histogram of v, whose values lie in [0, scale].
+func (q *quantiles) count(v []float32, scale float32) {
+	q.n, q.k, q.max = len(v), 1023/scale, scale
 	if len(v) == 0 {
+		return
+	}
+	histogram(v, 0, q.k, q.hist[:])
+}
+
+// at returns the p-quantile (0..1), to 1/1024 of the scale, as percentile.
+func (q *quantiles) at(p float64) float32 {
+	if q.n == 0 {
 		return 0
 	}
-	k := 1023 / scale
-	var hist [1024]int32
-	histogram(v, 0, k, hist[:])
-	t := int32(p * float64(len(v)-1))
+	t := int32(p * float64(q.n-1))
 	var acc int32
-	for i, c := range hist {
+	for i, c := range q.hist {
 		acc += c
 		if acc > t {
-			return float32(i) / k
+			return float32(i) / q.k
 		}
 	}
-	return scale
+	return q.max
 }
 
 // exposureCheck rejects images with nothing but near-black or near-white
