@@ -334,14 +334,19 @@ func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []flo
 	morph(m, w, h, 1, false)
 	cut := m
 	if edge != nil {
-		cut = make([]uint8, len(m))
+		cutp := scratchBytes(len(m))
+		defer bytePool.Put(cutp)
+		cut = *cutp
 		for i, v := range m {
+			cut[i] = 0
 			if v != 0 && edge[i] == 0 {
 				cut[i] = 1
 			}
 		}
 	}
-	lab := make([]int32, len(m))
+	lp := scratchInt32(len(m)) // components writes every label
+	defer int32Pool.Put(lp)
+	lab := *lp
 	areas := components(cut, w, h, lab)
 	top := func() []int {
 		ids := make([]int, 0, len(areas))
@@ -370,10 +375,14 @@ func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []flo
 		boxes[id] = &box{w, h, -1, -1}
 	}
 	for y := 0; y < h; y++ {
-		for x, l := range lab[y*w : (y+1)*w] {
+		row := lab[y*w : (y+1)*w]
+		for x := 0; x < len(row); { // a run of equal labels at a time
+			l, s := row[x], x
+			for x++; x < len(row) && row[x] == l; x++ {
+			}
 			if b := boxes[l]; b != nil {
-				b.x0, b.y0 = min(b.x0, x), min(b.y0, y)
-				b.x1, b.y1 = max(b.x1, x), max(b.y1, y)
+				b.x0, b.y0 = min(b.x0, s), min(b.y0, y)
+				b.x1, b.y1 = max(b.x1, x-1), max(b.y1, y)
 			}
 		}
 	}
