@@ -320,6 +320,8 @@ type comp struct {
 	x0, y0 int     // the box's position in the working image
 	bw, bh int
 	seeds  []seed
+	dt     []float32 // distance transform of mask, nil until distance
+	depth  float32   // its largest value
 }
 
 // largest cleans m (a 3 x 3 opening) and returns its k largest components
