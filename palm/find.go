@@ -418,8 +418,7 @@ func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []flo
 		cp.mask = c
 		cp.fill(w, h)
 		if edge != nil {
-			dt := make([]float32, len(c))
-			r, _, _ := cp.distance(w, h, dt)
+			dt, r := cp.distance()
 			for _, p := range centres(dt, cp.bw, cp.bh, r, 2) {
 				cp.seeds = append(cp.seeds, seed{Point{float64(p.x + cp.x0), float64(p.y + cp.y0)}, float64(dt[p.y*cp.bw+p.x])})
 			}
@@ -547,33 +546,55 @@ const (
 // where it meets the image border, so this is fillHoles of the whole image.
 func (cp *comp) fill(w, h int) { fillHoles(cp.mask, cp.bw, cp.bh) }
 
-// distance is distTransform of the component; outside the box counts as
-// background, as does the outside of the image.
-func (cp *comp) distance(w, h int, dt []float32) (float32, int, int) {
-	return distTransform(cp.mask, cp.bw, cp.bh, dt)
+// distance returns distTransform of the component (outside the box counts
+// as background, as does the outside of the image) and its largest value,
+// computed on the first call. The mask must not change after it.
+func (cp *comp) distance() ([]float32, float32) {
+	if cp.dt == nil {
+		cp.dt = make([]float32, len(cp.mask))
+		cp.depth, _, _ = distTransform(cp.mask, cp.bw, cp.bh, cp.dt)
+	}
+	return cp.dt, cp.depth
 }
 
 // centroid returns the centroid of the component's pixels within radius r
 // of c (box coordinates), relative to c.
 func (cp *comp) centroid(c ipoint, r float64) Point {
-	var sx, sy, n float64
+	// The offsets are whole numbers and their sums too, so they are summed
+	// as integers; each row's pixels within the disc are a span about c.x.
+	var sx, sy, n int
 	r2 := r * r
-	for y := max(0, c.y-int(r)); y < min(cp.bh, c.y+int(r)+1); y++ {
-		dy := float64(y - c.y)
+	in := func(dx, dy int) bool { return float64(dx*dx+dy*dy) <= r2 }
+	ri := int(r)
+	for y := max(0, c.y-ri); y < min(cp.bh, c.y+ri+1); y++ {
+		dy := y - c.y
+		t := int(math.Sqrt(math.Max(0, r2-float64(dy*dy))))
+		for t > 0 && !in(t, dy) {
+			t--
+		}
+		for in(t+1, dy) {
+			t++
+		}
+		if !in(t, dy) {
+			continue
+		}
+		t = min(t, ri)
 		row := cp.mask[y*cp.bw:]
-		for x := max(0, c.x-int(r)); x < min(cp.bw, c.x+int(r)+1); x++ {
-			dx := float64(x - c.x)
-			if row[x] != 0 && dx*dx+dy*dy <= r2 {
-				sx += dx
-				sy += dy
-				n++
+		k, s := 0, 0
+		for x := max(0, c.x-t); x < min(cp.bw, c.x+t+1); x++ {
+			if row[x] != 0 {
+				s += x
+				k++
 			}
 		}
+		sx += s - k*c.x
+		sy += k * dy
+		n += k
 	}
 	if n == 0 {
 		return Point{}
 	}
-	return Point{sx / n, sy / n}
+	return Point{float64(sx) / float64(n), float64(sy) / float64(n)}
 }
 
 // full returns the component's mask in the whole w x h working image.
@@ -603,8 +624,7 @@ func (wk *work) landmarks(cp *comp) *found {
 	w, h := cp.bw, cp.bh
 	m := cp.mask
 	f := &found{comp: cp}
-	dt := make([]float32, len(m))
-	r, _, _ := distTransform(m, w, h, dt)
+	dt, r := cp.distance()
 	if r < 3 {
 		return f
 	}
@@ -671,32 +691,62 @@ func (wk *work) landmarks(cp *comp) *found {
 func centres(dt []float32, w, h int, r float32, k int) []ipoint {
 	var out []ipoint
 	var rs []float32
-	for len(out) < k {
-		bi, bv := -1, float32(0.55)*r
-		for i, v := range dt {
+	if k <= 0 {
+		return out
+	}
+	// The first is the last largest value in raster order; any later one
+	// is among the pixels of at least t, which are kept for the later
+	// passes (in raster order).
+	t := float32(0.55) * r
+	cp := pointPool.Get().(*[]ipoint)
+	defer pointPool.Put(cp)
+	cand, bi, bv := atLeast(dt, w, h, t, (*cp)[:0])
+	*cp = cand
+	for bi >= 0 {
+		out = append(out, cand[bi])
+		rs = append(rs, bv)
+		if len(out) == k {
+			break
+		}
+		bi, bv = -1, t
+		for ci, c := range cand {
+			v := dt[c.y*w+c.x]
 			if v < bv {
 				continue
 			}
-			x, y := i%w, i/w
 			ok := true
 			for j, p := range out {
-				dx, dy := float32(x-p.x), float32(y-p.y)
+				dx, dy := float32(c.x-p.x), float32(c.y-p.y)
 				if dx*dx+dy*dy < 2.25*rs[j]*rs[j] {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				bi, bv = i, v
+				bi, bv = ci, v
 			}
 		}
-		if bi < 0 {
-			break
-		}
-		out = append(out, ipoint{bi % w, bi / w})
-		rs = append(rs, bv)
 	}
 	return out
+}
+
+// atLeast appends to cand the positions of the values of dt (w x h) of at
+// least t, in raster order, and returns them with the index in cand and
+// the value of the last largest one (-1 and t where there is none).
+func atLeast(dt []float32, w, h int, t float32, cand []ipoint) ([]ipoint, int, float32) {
+	bi, bv := -1, t
+	for y := 0; y < h; y++ {
+		for x, v := range dt[y*w : (y+1)*w] {
+			if v < t {
+				continue
+			}
+			cand = append(cand, ipoint{x, y})
+			if v >= bv {
+				bi, bv = len(cand)-1, v
+			}
+		}
+	}
+	return cand, bi, bv
 }
 
 // fingers finds the protrusions of f's contour about its centre and the

@@ -16,6 +16,7 @@ var (
 	bytePool  = sync.Pool{New: func() any { return new([]uint8) }}
 	int32Pool = sync.Pool{New: func() any { return new([]int32) }}
 	runPool   = sync.Pool{New: func() any { return new([]span) }}
+	pointPool = sync.Pool{New: func() any { return new([]ipoint) }}
 )
 
 // scratchBytes returns a pooled buffer of n bytes with unspecified content.
