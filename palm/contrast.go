@@ -73,6 +73,28 @@ func (g gauss2) d2(b, r, e float64) float64 {
 	return (c*db*db - 2*g.cv*db*dr + a*dr*dr) / det
 }
 
+// within reports whether g.d2(b, r, e) < t, for t > 0: exactly as that
+// comparison, but without the division where the quotient is clearly on
+// one side of t.
+func (g gauss2) within(b, r, e, t float64) bool {
+	a, c := g.vb+e, g.vr+e
+	det := a*c - g.cv*g.cv
+	db, dr := b-g.mb, r-g.mr
+	num := c*db*db - 2*g.cv*db*dr + a*dr*dr // as in d2
+	if det > 0 && det <= math.MaxFloat64 {
+		// t*det and the bounds are within a few units of 2^-53 of the
+		// exact values; the quotient rounds to t only within 2^-53 of it
+		td := t * det
+		if num < td*(1-0x1p-30) {
+			return true
+		}
+		if num > td*(1+0x1p-30) {
+			return false
+		}
+	}
+	return num/det < t
+}
+
 // contrastFit segments a colour image about the seed sd: the palm's
 // chroma model is fitted to a disc of half the seed's radius, the
 // background's as bgClusters colours (k-means) of the pixels farther than

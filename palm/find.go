@@ -276,13 +276,19 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 		return nil
 	}
 	m := make([]uint8, len(lum))
-	for i := range m {
+	for i, l := range lum {
+		if !(l > 0.03) {
+			continue
+		}
 		// the ratios' noise grows as luma falls: about 1.5 levels of
 		// chroma over the luma
-		y := math.Max(float64(lum[i])*255, 12)
+		y := float64(l) * 255
+		if y < 12 {
+			y = 12
+		}
 		e := 150 / y
 		e *= e
-		if g.d2(float64(cb[i]), float64(cr[i]), e) < 16 && lum[i] > 0.03 {
+		if g.within(float64(cb[i]), float64(cr[i]), e, 16) {
 			m[i] = 1
 		}
 	}

@@ -1,0 +1,146 @@
+package palm
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// The tests of this file hold the plain loops that faster kernels replaced
+// and check that the kernels give the very same results.
+
+// TestWithin checks gauss2.within against the division it avoids, near
+// the threshold too.
+func TestWithin(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for range 200000 {
+		g := gauss2{mb: rng.NormFloat64() * 20, mr: rng.NormFloat64() * 20, vb: 1 + rng.ExpFloat64()*50, vr: 1 + rng.ExpFloat64()*50}
+		g.cv = (rng.Float64()*2 - 1) * math.Sqrt(g.vb*g.vr) * 0.999
+		e := rng.ExpFloat64() * 10
+		b, r := g.mb+rng.NormFloat64()*10, g.mr+rng.NormFloat64()*10
+		// some points on the ellipse d2 = 16 itself
+		if rng.Intn(4) == 0 {
+			d := math.Sqrt(g.d2(b, r, e))
+			if d > 0 {
+				k := 4 / d * (1 + (rng.Float64()-0.5)*1e-14)
+				b, r = g.mb+(b-g.mb)*k, g.mr+(r-g.mr)*k
+			}
+		}
+		if got, want := g.within(b, r, e, 16), g.d2(b, r, e) < 16; got != want {
+			t.Fatalf("%+v (%v, %v) e %v: within %v, d2 %v", g, b, r, e, got, g.d2(b, r, e))
+		}
+	}
+}
+
+// refCentroid is comp.centroid as a plain loop over the disc's box.
+func refCentroid(cp *comp, c ipoint, r float64) Point {
+	var sx, sy, n float64
+	r2 := r * r
+	for y := max(0, c.y-int(r)); y < min(cp.bh, c.y+int(r)+1); y++ {
+		dy := float64(y - c.y)
+		row := cp.mask[y*cp.bw:]
+		for x := max(0, c.x-int(r)); x < min(cp.bw, c.x+int(r)+1); x++ {
+			dx := float64(x - c.x)
+			if row[x] != 0 && dx*dx+dy*dy <= r2 {
+				sx += dx
+				sy += dy
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return Point{}
+	}
+	return Point{sx / n, sy / n}
+}
+
+func TestCentroid(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for range 20000 {
+		w, h := 1+rng.Intn(60), 1+rng.Intn(60)
+		m := make([]uint8, w*h)
+		p := rng.Float64()
+		for i := range m {
+			if rng.Float64() < p {
+				m[i] = 1
+			}
+		}
+		cp := &comp{mask: m, bw: w, bh: h}
+		c := ipoint{rng.Intn(w), rng.Intn(h)}
+		var r float64
+		switch rng.Intn(3) {
+		case 0:
+			r = rng.Float64() * 40
+		case 1:
+			r = float64(rng.Intn(30))
+		default:
+			r = 2.2 * float64(float32(rng.Intn(200))/3)
+		}
+		if got, want := cp.centroid(c, r), refCentroid(cp, c, r); got != want {
+			t.Fatalf("%dx%d about %v r %v: %v, want %v", w, h, c, r, got, want)
+		}
+	}
+}
+
+// refCentres is centres as k scans of the whole distance transform.
+func refCentres(dt []float32, w, h int, r float32, k int) []ipoint {
+	var out []ipoint
+	var rs []float32
+	for len(out) < k {
+		bi, bv := -1, float32(0.55)*r
+		for i, v := range dt {
+			if v < bv {
+				continue
+			}
+			x, y := i%w, i/w
+			ok := true
+			for j, p := range out {
+				dx, dy := float32(x-p.x), float32(y-p.y)
+				if dx*dx+dy*dy < 2.25*rs[j]*rs[j] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				bi, bv = i, v
+			}
+		}
+		if bi < 0 {
+			break
+		}
+		out = append(out, ipoint{bi % w, bi / w})
+		rs = append(rs, bv)
+	}
+	return out
+}
+
+func TestCentres(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for range 3000 {
+		w, h := 1+rng.Intn(80), 1+rng.Intn(80)
+		m := make([]uint8, w*h)
+		for range 1 + rng.Intn(4) {
+			cx, cy, rr := rng.Intn(w), rng.Intn(h), rng.Intn(30)
+			for y := 0; y < h; y++ {
+				for x := 0; x < w; x++ {
+					if (x-cx)*(x-cx)+(y-cy)*(y-cy) < rr*rr {
+						m[y*w+x] = 1
+					}
+				}
+			}
+		}
+		dt := make([]float32, w*h)
+		r, _, _ := distTransform(m, w, h, dt)
+		for k := range 5 {
+			got, want := centres(dt, w, h, r, k), refCentres(dt, w, h, r, k)
+			if len(got) != len(want) {
+				t.Fatalf("k %d: %v, want %v", k, got, want)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("k %d: %v, want %v", k, got, want)
+				}
+			}
+		}
+	}
+}
