@@ -180,17 +180,19 @@ const contrastScore = 10.5
 // blur3 returns v smoothed with a 3 x 3 box, the image's edge pixels
 // repeated outwards.
 func blur3(v []float32, w, h int) []float32 {
-	tmp := make([]float32, len(v))
+	tp := scratchFloat32(len(v))
+	defer f32Pool.Put(tp)
+	tmp := *tp
 	out := make([]float32, len(v))
 	for y := 0; y < h; y++ {
 		r := v[y*w : (y+1)*w]
 		o := tmp[y*w : (y+1)*w]
-		o[0] = (r[0] + r[0] + r[min(w-1, 1)]) / 3
+		o[0] = third(r[0] + r[0] + r[min(w-1, 1)])
 		for x := 1; x < w-1; x++ {
-			o[x] = (r[x-1] + r[x] + r[x+1]) / 3
+			o[x] = third(r[x-1] + r[x] + r[x+1])
 		}
 		if w > 1 {
-			o[w-1] = (r[w-2] + r[w-1] + r[w-1]) / 3
+			o[w-1] = third(r[w-2] + r[w-1] + r[w-1])
 		}
 	}
 	for y := 0; y < h; y++ {
@@ -198,7 +200,7 @@ func blur3(v []float32, w, h int) []float32 {
 		o := out[y*w : (y+1)*w]
 		a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
 		for x := range o {
-			o[x] = (a[x] + b[x] + c[x]) / 3
+			o[x] = third(a[x] + b[x] + c[x])
 		}
 	}
 	return out
