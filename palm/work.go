@@ -110,7 +110,7 @@ func newWork(img image.Image, side int) *work {
 // lum2x2[s] is the luma of a working pixel whose 2 x 2 samples sum to s
 // grey levels: float32(s) * inv / 255 with inv = 1/4, as newWork computes
 // it.
-var lum2x2 = func() (t [4*255 + 1]float32) {
+var lum2x2 = func() (t [1024]float32) { // 4*255+1 used; a power of two masks the index
 	inv := 1 / float32(2*2)
 	for s := range t {
 		t[s] = float32(s) * inv / 255
@@ -151,19 +151,26 @@ func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
 	// The k x k samples are whole grey levels whose sum (at most 4 x 255)
 	// a float32 holds exactly, so they are summed as integers.
 	if k == 2 {
+		// each working column's two luma and two chroma sample columns
+		type col struct{ ya, yb, ca, cb int32 }
+		cols := make([]col, wk.w)
+		for x := range cols {
+			cols[x] = col{int32(xs[2*x]), int32(xs[2*x+1]), int32(cxs[2*x]), int32(cxs[2*x+1])}
+		}
 		for y := 0; y < wk.h; y++ {
 			y0, y1 := s.Y[ys[2*y]*s.YStride:], s.Y[ys[2*y+1]*s.YStride:]
 			c0, c1 := crows[2*y], crows[2*y+1]
 			cb0, cb1 := s.Cb[c0:], s.Cb[c1:]
 			cr0, cr1 := s.Cr[c0:], s.Cr[c1:]
-			lum, cb, cr := wk.lum[y*wk.w:(y+1)*wk.w], wk.cb[y*wk.w:(y+1)*wk.w], wk.cr[y*wk.w:(y+1)*wk.w]
+			lum := wk.lum[y*wk.w : (y+1)*wk.w]
+			cb, cr := wk.cb[y*wk.w:(y+1)*wk.w], wk.cr[y*wk.w:(y+1)*wk.w]
+			cb, cr, cols := cb[:len(lum)], cr[:len(lum)], cols[:len(lum)]
 			for x := range lum {
-				xa, xb := xs[2*x], xs[2*x+1]
-				ca, cc := cxs[2*x], cxs[2*x+1]
-				ly := int(y0[xa]) + int(y0[xb]) + int(y1[xa]) + int(y1[xb])
-				lcb := int(cb0[ca]) + int(cb0[cc]) + int(cb1[ca]) + int(cb1[cc])
-				lcr := int(cr0[ca]) + int(cr0[cc]) + int(cr1[ca]) + int(cr1[cc])
-				lum[x] = lum2x2[ly]
+				c := cols[x]
+				ly := int(y0[c.ya]) + int(y0[c.yb]) + int(y1[c.ya]) + int(y1[c.yb])
+				lcb := int(cb0[c.ca]) + int(cb0[c.cb]) + int(cb1[c.ca]) + int(cb1[c.cb])
+				lcr := int(cr0[c.ca]) + int(cr0[c.cb]) + int(cr1[c.ca]) + int(cr1[c.cb])
+				lum[x] = lum2x2[ly&(len(lum2x2)-1)]
 				cb[x] = float32(lcb) * inv
 				cr[x] = float32(lcr) * inv
 			}
