@@ -156,3 +156,32 @@ func TestThird(t *testing.T) {
 		}
 	}
 }
+
+// TestSkip checks skipZeros and skipNonZeros against byte loops on rows of
+// zeros, ones and other values.
+func TestSkip(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for range 20000 {
+		row := make([]uint8, rng.Intn(40))
+		p := rng.Float64()
+		for i := range row {
+			if rng.Float64() < p {
+				row[i] = uint8(1 + rng.Intn(255)*rng.Intn(2))
+			}
+		}
+		x := rng.Intn(len(row) + 1)
+		z, n := x, x
+		for z < len(row) && row[z] == 0 {
+			z++
+		}
+		for n < len(row) && row[n] != 0 {
+			n++
+		}
+		if got := skipZeros(row, x); got != z {
+			t.Fatalf("skipZeros(%v, %d) = %d, want %d", row, x, got, z)
+		}
+		if got := skipNonZeros(row, x); got != n {
+			t.Fatalf("skipNonZeros(%v, %d) = %d, want %d", row, x, got, n)
+		}
+	}
+}

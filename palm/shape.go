@@ -77,26 +77,18 @@ func runsOf(m []uint8, w, h int, fg bool, runs []span, rowStart []int32) []span 
 		x := 0
 		for x < w {
 			if fg {
-				for x < w && row[x] == 0 {
-					x++
-				}
+				x = skipZeros(row, x)
 			} else {
-				for x < w && row[x] != 0 {
-					x++
-				}
+				x = skipNonZeros(row, x)
 			}
 			if x == w {
 				break
 			}
 			s := x
 			if fg {
-				for x < w && row[x] != 0 {
-					x++
-				}
+				x = skipNonZeros(row, x)
 			} else {
-				for x < w && row[x] == 0 {
-					x++
-				}
+				x = skipZeros(row, x)
 			}
 			runs = append(runs, span{x0: int32(s), x1: int32(x), parent: int32(len(runs))})
 		}
@@ -117,6 +109,37 @@ func runsOf(m []uint8, w, h int, fg bool, runs []span, rowStart []int32) []span 
 	}
 	rowStart[h] = int32(len(runs))
 	return runs
+}
+
+// skipZeros returns the index of the first non-zero byte of row at or
+// after x, or len(row); eight bytes at a time where it can.
+func skipZeros(row []uint8, x int) int {
+	le := binary.LittleEndian
+	for x+8 <= len(row) && le.Uint64(row[x:]) == 0 {
+		x += 8
+	}
+	for x < len(row) && row[x] == 0 {
+		x++
+	}
+	return x
+}
+
+// skipNonZeros returns the index of the first zero byte of row at or after
+// x, or len(row); eight bytes at a time where it can.
+func skipNonZeros(row []uint8, x int) int {
+	le := binary.LittleEndian
+	for x+8 <= len(row) && !hasZeroByte(le.Uint64(row[x:])) {
+		x += 8
+	}
+	for x < len(row) && row[x] != 0 {
+		x++
+	}
+	return x
+}
+
+// hasZeroByte reports whether any of the eight bytes of v is zero.
+func hasZeroByte(v uint64) bool {
+	return (v-0x0101010101010101)&^v&0x8080808080808080 != 0
 }
 
 // spanRoot returns the root of span i, halving the path on the way.
