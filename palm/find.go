@@ -303,11 +303,7 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 func edges(lum, cb, cr []float32, w, h int) []uint8 {
 	g := make([]float32, len(lum))
 	for y := 1; y < h-1; y++ {
-		out := g[y*w : (y+1)*w]
-		// luma in grey levels, then the two chroma channels, in this order
-		s := sobelRow(out, lum, w, y, 255, false)
-		s = sobelRow(s, cb, w, y, 1, true)
-		sobelRow(s, cr, w, y, 1, true)
+		sobelRow(g[y*w:(y+1)*w], lum, cb, cr, w, y)
 	}
 	t := 3 * percentile(g, 0.5, 2000)
 	if t < 40 {

@@ -557,21 +557,25 @@ type ipoint struct{ x, y int }
 
 func hypot(x, y float64) float64 { return math.Sqrt(x*x + y*y) }
 
-// sobelRow writes (add false) or adds (add true) to out[1:w-1] k times the
-// Sobel gradient magnitude of row y of the w-wide image v (0 < y < h-1)
-// and returns out. out has length w.
-func sobelRow(out, v []float32, w, y int, k float32, add bool) []float32 {
-	a, b, c := v[(y-1)*w:y*w], v[y*w:(y+1)*w], v[(y+1)*w:(y+2)*w]
+// sobelRow writes to out[1:w-1] the colour gradient of row y of the
+// w-wide images lum, cb and cr (0 < y < h-1): 255 times the Sobel gradient
+// magnitude of lum plus those of cb and cr. out has length w.
+func sobelRow(out, lum, cb, cr []float32, w, y int) {
+	la, lb, lc := lum[(y-1)*w:y*w], lum[y*w:(y+1)*w], lum[(y+1)*w:(y+2)*w]
+	ba, bb, bc := cb[(y-1)*w:y*w], cb[y*w:(y+1)*w], cb[(y+1)*w:(y+2)*w]
+	ra, rb, rc := cr[(y-1)*w:y*w], cr[y*w:(y+1)*w], cr[(y+1)*w:(y+2)*w]
 	out = out[:w]
 	for x := 1; x < w-1; x++ {
-		gx := a[x+1] + 2*b[x+1] + c[x+1] - a[x-1] - 2*b[x-1] - c[x-1]
-		gy := c[x-1] + 2*c[x] + c[x+1] - a[x-1] - 2*a[x] - a[x+1]
-		m := k * float32(math.Sqrt(float64(gx*gx+gy*gy)))
-		if add {
-			out[x] += m
-		} else {
-			out[x] = m
-		}
+		// the same gradient of each channel, written out (a function is
+		// not inlined)
+		gx := la[x+1] + 2*lb[x+1] + lc[x+1] - la[x-1] - 2*lb[x-1] - lc[x-1]
+		gy := lc[x-1] + 2*lc[x] + lc[x+1] - la[x-1] - 2*la[x] - la[x+1]
+		s := 255 * float32(math.Sqrt(float64(gx*gx+gy*gy)))
+		gx = ba[x+1] + 2*bb[x+1] + bc[x+1] - ba[x-1] - 2*bb[x-1] - bc[x-1]
+		gy = bc[x-1] + 2*bc[x] + bc[x+1] - ba[x-1] - 2*ba[x] - ba[x+1]
+		s += float32(math.Sqrt(float64(gx*gx + gy*gy)))
+		gx = ra[x+1] + 2*rb[x+1] + rc[x+1] - ra[x-1] - 2*rb[x-1] - rc[x-1]
+		gy = rc[x-1] + 2*rc[x] + rc[x+1] - ra[x-1] - 2*ra[x] - ra[x+1]
+		out[x] = s + float32(math.Sqrt(float64(gx*gx+gy*gy)))
 	}
-	return out
 }
