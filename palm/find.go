@@ -278,23 +278,44 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 		return nil
 	}
 	m := make([]uint8, len(lum))
+	// A pixel of luma at least k/refitBins has a noise at most that of
+	// luma k/refitBins, so a pixel far from g even with that noise is out
+	// (fb[k]) before its own noise is computed.
+	var fb [refitBins + 1]farBound
+	for k := range fb {
+		fb[k] = g.farFrom(refitNoise(float64(k)/refitBins*255), 16)
+	}
 	for i, l := range lum {
 		if !(l > 0.03) {
 			continue
 		}
-		// the ratios' noise grows as luma falls: about 1.5 levels of
-		// chroma over the luma
-		y := float64(l) * 255
-		if y < 12 {
-			y = 12
+		b, r := float64(cb[i]), float64(cr[i])
+		k := refitBins
+		if l < 1 {
+			k = int(l * refitBins) // l*refitBins is exact: k/refitBins <= l
 		}
-		e := 150 / y
-		e *= e
-		if g.within(float64(cb[i]), float64(cr[i]), e, 16) {
+		if fb[k].far(b, r) {
+			continue
+		}
+		if g.within(b, r, refitNoise(float64(l)*255), 16) {
 			m[i] = 1
 		}
 	}
 	return m
+}
+
+// refitBins is the number of bins of luma that refit bounds the noise in.
+const refitBins = 64
+
+// refitNoise is the variance of the ratios' noise that refit adds at luma y
+// (in grey levels): it grows as luma falls, about 1.5 levels of chroma over
+// the luma. It falls as y grows.
+func refitNoise(y float64) float64 {
+	if y < 12 {
+		y = 12
+	}
+	e := 150 / y
+	return e * e
 }
 
 // edges marks the strong colour edges of a colour image: pixels whose

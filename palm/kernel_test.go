@@ -185,3 +185,50 @@ func TestSkip(t *testing.T) {
 		}
 	}
 }
+
+// TestFarBound checks that farBound.far never rules out a pixel that d2
+// keeps, for any noise e up to emax, near the threshold too.
+func TestFarBound(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	const emax = (150.0 / 12) * (150.0 / 12)
+	nfar := 0
+	for range 300000 {
+		sd := math.Exp(rng.Float64() * 7) // spreads up to about 1100
+		g := gauss2{mb: (rng.Float64()*2 - 1) * 1000, mr: (rng.Float64()*2 - 1) * 1000, vb: 1 + sd*sd*rng.Float64(), vr: 1 + sd*sd*rng.Float64()}
+		g.cv = (rng.Float64()*2 - 1) * math.Sqrt(g.vb*g.vr) * (1 - math.Pow(10, -rng.Float64()*6))
+		fb := g.farFrom(emax, 16)
+		e := 0.3 + rng.Float64()*(emax-0.3)
+		if rng.Intn(3) == 0 {
+			e = emax * (1 - rng.Float64()*1e-9)
+		}
+		b, r := g.mb+rng.NormFloat64()*sd*3, g.mr+rng.NormFloat64()*sd*3
+		if rng.Intn(3) == 0 { // on the ellipse d2 = 16 at emax
+			d := math.Sqrt(g.d2(b, r, emax))
+			if d > 0 {
+				k := 4 / d * (1 + (rng.Float64()-0.5)*1e-4)
+				b, r = g.mb+(b-g.mb)*k, g.mr+(r-g.mr)*k
+			}
+		}
+		if fb.far(b, r) {
+			nfar++
+			if d := g.d2(b, r, e); !(d >= 16) {
+				t.Fatalf("%+v (%v, %v) e %v: far, but d2 %v", g, b, r, e, d)
+			}
+		}
+	}
+	if nfar == 0 {
+		t.Fatal("far never held")
+	}
+}
+
+// TestRefitBins checks that a pixel's noise in refit is at most that of its
+// bin of luma, over every eighth float32 luma in (0.03, 1).
+func TestRefitBins(t *testing.T) {
+	for u := math.Float32bits(0.03); u < math.Float32bits(1); u += 8 {
+		l := math.Float32frombits(u)
+		k := int(l * refitBins)
+		if e, ek := refitNoise(float64(l)*255), refitNoise(float64(k)/refitBins*255); e > ek {
+			t.Fatalf("luma %v: noise %v above its bin's %v", l, e, ek)
+		}
+	}
+}
