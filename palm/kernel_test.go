@@ -1,6 +1,7 @@
 package palm
 
 import (
+	"image"
 	"math"
 	"math/rand"
 	"testing"
@@ -229,6 +230,46 @@ func TestRefitBins(t *testing.T) {
 		k := int(l * refitBins)
 		if e, ek := refitNoise(float64(l)*255), refitNoise(float64(k)/refitBins*255); e > ek {
 			t.Fatalf("luma %v: noise %v above its bin's %v", l, e, ek)
+		}
+	}
+}
+
+// TestReadPatchYCbCr checks readPatch's row loops on YCbCr images of each
+// subsampling against the samples read one at a time.
+func TestReadPatchYCbCr(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
+		for range 50 {
+			b := image.Rect(rng.Intn(5)-2, rng.Intn(5)-2, 10+rng.Intn(30), 10+rng.Intn(30))
+			img := image.NewYCbCr(b, ratio)
+			for _, p := range [][]uint8{img.Y, img.Cb, img.Cr} {
+				for i := range p {
+					p[i] = uint8(rng.Intn(256))
+				}
+			}
+			x0, y0 := rng.Intn(b.Dx()-4), rng.Intn(b.Dy()-4)
+			r := image.Rect(x0, y0, x0+1+rng.Intn(b.Dx()-x0), y0+1+rng.Intn(b.Dy()-y0))
+			for _, colour := range []bool{false, true} {
+				pt := readPatch(img, r, colour)
+				o := 0
+				for y := r.Min.Y; y < r.Max.Y; y++ {
+					for x := r.Min.X; x < r.Max.X; x++ {
+						X, Y := b.Min.X+x, b.Min.Y+y
+						if got, want := pt.ch[0][o], float32(img.Y[img.YOffset(X, Y)]); got != want {
+							t.Fatalf("%v %v at %d,%d: Y %v, want %v", ratio, r, x, y, got, want)
+						}
+						if colour {
+							c := img.COffset(X, Y)
+							if pt.ch[1][o] != float32(img.Cb[c]) || pt.ch[2][o] != float32(img.Cr[c]) {
+								t.Fatalf("%v %v at %d,%d: chroma differs", ratio, r, x, y)
+							}
+						} else if pt.ch[1] != nil {
+							t.Fatal("chroma read for grey")
+						}
+						o++
+					}
+				}
+			}
 		}
 	}
 }
