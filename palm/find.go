@@ -322,9 +322,16 @@ func refitNoise(y float64) float64 {
 // Sobel gradient of luma (in grey levels) plus chroma exceeds three times
 // the median.
 func edges(lum, cb, cr []float32, w, h int) []uint8 {
-	g := make([]float32, len(lum))
+	gp := scratchFloat32(len(lum))
+	defer f32Pool.Put(gp)
+	g := *gp
+	// the border pixels have no gradient
+	clear(g[:w])
+	clear(g[(h-1)*w:])
 	for y := 1; y < h-1; y++ {
-		sobelRow(g[y*w:(y+1)*w], lum, cb, cr, w, y)
+		row := g[y*w : (y+1)*w]
+		row[0], row[w-1] = 0, 0
+		sobelRow(row, lum, cb, cr, w, y)
 	}
 	t := 3 * percentile(g, 0.5, 2000)
 	if t < 40 {
