@@ -821,14 +821,14 @@ func (wk *work) fingers(f *found) {
 		}
 		var runs []protrusion
 		for k := 0; k < n; k++ {
-			i := (i0 + k) % n
+			i := wrap(i0+k, n)
 			if ds[i] <= T {
 				continue
 			}
 			pr := protrusion{s: i0 + k, tip: i0 + k}
-			for ; k < n && ds[(i0+k)%n] > T; k++ {
-				j := (i0 + k) % n
-				if ds[j] > ds[pr.tip%n] {
+			for ; k < n && ds[wrap(i0+k, n)] > T; k++ {
+				j := wrap(i0+k, n)
+				if ds[j] > ds[wrap(pr.tip, n)] {
 					pr.tip = i0 + k
 				}
 				if onBorder(c[j]) {

@@ -555,6 +555,14 @@ func trace(m []uint8, w, h, limit int) []ipoint {
 
 type ipoint struct{ x, y int }
 
+// wrap returns i mod n for 0 <= i < 2n, without a division.
+func wrap(i, n int) int {
+	if i >= n {
+		i -= n
+	}
+	return i
+}
+
 func hypot(x, y float64) float64 { return math.Sqrt(x*x + y*y) }
 
 // sobelRow writes to out[1:w-1] the colour gradient of row y of the
