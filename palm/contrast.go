@@ -73,6 +73,56 @@ func (g gauss2) d2(b, r, e float64) float64 {
 	return (c*db*db - 2*g.cv*db*dr + a*dr*dr) / det
 }
 
+// within reports whether g.d2(b, r, e) < t, for t > 0: exactly as that
+// comparison, but without the division where the quotient is clearly on
+// one side of t.
+func (g gauss2) within(b, r, e, t float64) bool {
+	a, c := g.vb+e, g.vr+e
+	det := a*c - g.cv*g.cv
+	db, dr := b-g.mb, r-g.mr
+	num := c*db*db - 2*g.cv*db*dr + a*dr*dr // as in d2
+	if det > 0 && det <= math.MaxFloat64 {
+		// t*det and the bounds are within a few units of 2^-53 of the
+		// exact values; the quotient rounds to t only within 2^-53 of it
+		td := t * det
+		if num < td*(1-0x1p-30) {
+			return true
+		}
+		if num > td*(1+0x1p-30) {
+			return false
+		}
+	}
+	return num/det < t
+}
+
+// farBound tells, without a pixel's noise e, the pixels whose d2 under a
+// gauss2 exceeds a threshold t whatever e in [0, emax]: d2 falls as e grows
+// (the covariance grows), so d2 at emax bounds it from below.
+type farBound struct {
+	g       gauss2
+	a, c, t float64 // the variances at emax; t times their determinant, raised by the margin
+	ok      bool
+}
+
+// farFrom returns the farBound of g for the noise emax and the threshold t.
+func (g gauss2) farFrom(emax, t float64) farBound {
+	a, c := g.vb+emax, g.vr+emax
+	det := a*c - g.cv*g.cv
+	// The margin covers the rounding of d2 as it is computed, at emax and
+	// at the pixel's e: at most a few units of 2^-53 times the condition
+	// number of the covariance with e added, which is below 1e7 for ratios
+	// of chroma over luma (|nb|, |nr| <= 1100, e >= 0.3); 2^-16 leaves a
+	// factor of 100.
+	return farBound{g: g, a: a, c: c, t: t * det * (1 + 0x1p-16), ok: det > 0 && det <= math.MaxFloat64 && a > 0 && c > 0}
+}
+
+// far reports that g.d2(b, r, e) >= t for every e in [0, emax]; false
+// where it cannot tell.
+func (f *farBound) far(b, r float64) bool {
+	db, dr := b-f.g.mb, r-f.g.mr
+	return f.ok && f.c*db*db-2*f.g.cv*db*dr+f.a*dr*dr >= f.t
+}
+
 // contrastFit segments a colour image about the seed sd: the palm's
 // chroma model is fitted to a disc of half the seed's radius, the
 // background's as bgClusters colours (k-means) of the pixels farther than

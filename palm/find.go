@@ -181,17 +181,19 @@ const contrastScore = 10.5
 // blur3 returns v smoothed with a 3 x 3 box, the image's edge pixels
 // repeated outwards.
 func blur3(v []float32, w, h int) []float32 {
-	tmp := make([]float32, len(v))
+	tp := scratchFloat32(len(v))
+	defer f32Pool.Put(tp)
+	tmp := *tp
 	out := make([]float32, len(v))
 	for y := 0; y < h; y++ {
 		r := v[y*w : (y+1)*w]
 		o := tmp[y*w : (y+1)*w]
-		o[0] = (r[0] + r[0] + r[min(w-1, 1)]) / 3
+		o[0] = third(r[0] + r[0] + r[min(w-1, 1)])
 		for x := 1; x < w-1; x++ {
-			o[x] = (r[x-1] + r[x] + r[x+1]) / 3
+			o[x] = third(r[x-1] + r[x] + r[x+1])
 		}
 		if w > 1 {
-			o[w-1] = (r[w-2] + r[w-1] + r[w-1]) / 3
+			o[w-1] = third(r[w-2] + r[w-1] + r[w-1])
 		}
 	}
 	for y := 0; y < h; y++ {
@@ -199,7 +201,7 @@ func blur3(v []float32, w, h int) []float32 {
 		o := out[y*w : (y+1)*w]
 		a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
 		for x := range o {
-			o[x] = (a[x] + b[x] + c[x]) / 3
+			o[x] = third(a[x] + b[x] + c[x])
 		}
 	}
 	return out
@@ -221,7 +223,9 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 		}
 		return m
 	}
-	lo, hi := percentile(lum, 0.01, 1), percentile(lum, 0.99, 1)
+	var ql quantiles // one histogram for the quantiles of lum
+	ql.count(lum, 1)
+	lo, hi := ql.at(0.01), ql.at(0.99)
 	t := otsu(lum, lo, hi)
 	if wk.colour {
 		m := make([]uint8, n)
@@ -231,7 +235,9 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 			}
 		}
 		out = append(out, m)
-		clo, chi := percentile(cr, 0.01, 255), percentile(cr, 0.99, 255)
+		var qc quantiles
+		qc.count(cr, 255)
+		clo, chi := qc.at(0.01), qc.at(0.99)
 		if chi-clo > 6 {
 			out = append(out, thr(cr, otsu(cr, clo, chi)))
 		}
@@ -251,7 +257,7 @@ func (wk *work) candidates(lum, cb, cr []float32) [][]uint8 {
 		return out
 	}
 	out = append(out, thr(lum, t))
-	bg := percentile(lum, 0.05, 1)
+	bg := ql.at(0.05)
 	out = append(out, thr(lum, bg+0.6*(t-bg)), thr(lum, t+0.35*(hi-t)))
 	return out
 }
@@ -285,39 +291,60 @@ func refit(sd seed, lum, cb, cr []float32, w, h int) []uint8 {
 		return nil
 	}
 	m := make([]uint8, len(lum))
-	for i := range m {
-		// the ratios' noise grows as luma falls: about 1.5 levels of
-		// chroma over the luma
-		y := math.Max(float64(lum[i])*255, 12)
-		e := 150 / y
-		e *= e
-		if g.d2(float64(cb[i]), float64(cr[i]), e) < 16 && lum[i] > 0.03 {
+	// A pixel of luma at least k/refitBins has a noise at most that of
+	// luma k/refitBins, so a pixel far from g even with that noise is out
+	// (fb[k]) before its own noise is computed.
+	var fb [refitBins + 1]farBound
+	for k := range fb {
+		fb[k] = g.farFrom(refitNoise(float64(k)/refitBins*255), 16)
+	}
+	for i, l := range lum {
+		if !(l > 0.03) {
+			continue
+		}
+		b, r := float64(cb[i]), float64(cr[i])
+		k := refitBins
+		if l < 1 {
+			k = int(l * refitBins) // l*refitBins is exact: k/refitBins <= l
+		}
+		if fb[k].far(b, r) {
+			continue
+		}
+		if g.within(b, r, refitNoise(float64(l)*255), 16) {
 			m[i] = 1
 		}
 	}
 	return m
 }
 
+// refitBins is the number of bins of luma that refit bounds the noise in.
+const refitBins = 64
+
+// refitNoise is the variance of the ratios' noise that refit adds at luma y
+// (in grey levels): it grows as luma falls, about 1.5 levels of chroma over
+// the luma. It falls as y grows.
+func refitNoise(y float64) float64 {
+	if y < 12 {
+		y = 12
+	}
+	e := 150 / y
+	return e * e
+}
+
 // edges marks the strong colour edges of a colour image: pixels whose
 // Sobel gradient of luma (in grey levels) plus chroma exceeds three times
 // the median.
 func edges(lum, cb, cr []float32, w, h int) []uint8 {
-	g := make([]float32, len(lum))
+	gp := scratchFloat32(len(lum))
+	defer f32Pool.Put(gp)
+	g := *gp
+	// the border pixels have no gradient
+	clear(g[:w])
+	clear(g[(h-1)*w:])
 	for y := 1; y < h-1; y++ {
-		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			var s float32
-			for _, v := range [3][]float32{lum, cb, cr} {
-				k := float32(1)
-				if &v[0] == &lum[0] {
-					k = 255
-				}
-				gx := v[i-w+1] + 2*v[i+1] + v[i+w+1] - v[i-w-1] - 2*v[i-1] - v[i+w-1]
-				gy := v[i+w-1] + 2*v[i+w] + v[i+w+1] - v[i-w-1] - 2*v[i-w] - v[i-w+1]
-				s += k * float32(math.Sqrt(float64(gx*gx+gy*gy)))
-			}
-			g[i] = s
-		}
+		row := g[y*w : (y+1)*w]
+		row[0], row[w-1] = 0, 0
+		sobelRow(row, lum, cb, cr, w, y)
 	}
 	t := 3 * percentile(g, 0.5, 2000)
 	if t < 40 {
@@ -390,6 +417,8 @@ type comp struct {
 	x0, y0 int     // the box's position in the working image
 	bw, bh int
 	seeds  []seed
+	dt     []float32 // distance transform of mask, nil until distance
+	depth  float32   // its largest value
 }
 
 // largest cleans m (a 3 x 3 opening) and returns its k largest components
@@ -404,14 +433,19 @@ func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []flo
 	morph(m, w, h, 1, false)
 	cut := m
 	if edge != nil {
-		cut = make([]uint8, len(m))
+		cutp := scratchBytes(len(m))
+		defer bytePool.Put(cutp)
+		cut = *cutp
 		for i, v := range m {
+			cut[i] = 0
 			if v != 0 && edge[i] == 0 {
 				cut[i] = 1
 			}
 		}
 	}
-	lab := make([]int32, len(m))
+	lp := scratchInt32(len(m)) // components writes every label
+	defer int32Pool.Put(lp)
+	lab := *lp
 	areas := components(cut, w, h, lab)
 	top := func() []int {
 		ids := make([]int, 0, len(areas))
@@ -440,10 +474,14 @@ func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []flo
 		boxes[id] = &box{w, h, -1, -1}
 	}
 	for y := 0; y < h; y++ {
-		for x, l := range lab[y*w : (y+1)*w] {
+		row := lab[y*w : (y+1)*w]
+		for x := 0; x < len(row); { // a run of equal labels at a time
+			l, s := row[x], x
+			for x++; x < len(row) && row[x] == l; x++ {
+			}
 			if b := boxes[l]; b != nil {
-				b.x0, b.y0 = min(b.x0, x), min(b.y0, y)
-				b.x1, b.y1 = max(b.x1, x), max(b.y1, y)
+				b.x0, b.y0 = min(b.x0, s), min(b.y0, y)
+				b.x1, b.y1 = max(b.x1, x-1), max(b.y1, y)
 			}
 		}
 	}
@@ -477,8 +515,7 @@ func largest(m, edge []uint8, w, h, k, minArea int, join bool, lum, nb, nr []flo
 		cp.mask = c
 		cp.fill(w, h)
 		if edge != nil {
-			dt := make([]float32, len(c))
-			r, _, _ := cp.distance(w, h, dt)
+			dt, r := cp.distance()
 			for _, p := range centres(dt, cp.bw, cp.bh, r, 2) {
 				cp.seeds = append(cp.seeds, seed{Point{float64(p.x + cp.x0), float64(p.y + cp.y0)}, float64(dt[p.y*cp.bw+p.x])})
 			}
@@ -509,7 +546,8 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 			}
 		}
 	}
-	near := map[int32]bool{}
+	near := make([]bool, len(areas)) // by label
+	nNear := 0
 	for d := int8(1); d <= pieceGap && len(front) > 0; d++ {
 		next = next[:0]
 		for _, i := range front {
@@ -519,7 +557,10 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 					continue
 				}
 				if l := lab[j]; l != 0 && l != int32(id) {
-					near[l] = true
+					if !near[l] {
+						near[l] = true
+						nNear++
+					}
 				} else if l == 0 && m[j] != 0 && depth[j] == 0 {
 					depth[j] = d + 1
 					next = append(next, j)
@@ -528,7 +569,7 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 		}
 		front, next = next, front
 	}
-	if len(near) == 0 {
+	if nNear == 0 {
 		return
 	}
 	// chroma statistics of id and of the pieces near it
@@ -536,39 +577,44 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 		s gaussSum
 		y float64 // summed luma
 	}
-	st := map[int32]*acc{int32(id): {}}
-	for l := range near {
-		if float64(areas[l]) <= pieceArea*float64(areas[id]) {
+	st := make([]*acc, len(areas)) // by label, nil for the others
+	st[id] = &acc{}
+	nst := 1
+	for l, ok := range near {
+		if ok && float64(areas[l]) <= pieceArea*float64(areas[id]) {
 			st[l] = &acc{}
+			nst++
 		}
 	}
-	if len(st) == 1 {
+	if nst == 1 {
 		return
 	}
 	for i, l := range lab {
-		if a := st[l]; a != nil && l != 0 {
+		if a := st[l]; a != nil {
 			a.s.add(float64(nb[i]), float64(nr[i]))
 			a.y += float64(lum[i])
 		}
 	}
-	c := st[int32(id)]
+	c := st[id]
 	g, ok := c.s.fit()
 	if !ok {
 		return
 	}
-	join := map[int32]bool{}
+	join := make([]bool, len(areas)) // by label
+	nJoin := 0
 	for l, a := range st {
-		n := a.s.n
-		if l == int32(id) || n == 0 {
+		if a == nil || l == id || a.s.n == 0 {
 			continue
 		}
+		n := a.s.n
 		db, dr := a.s.sb/n-g.mb, a.s.sr/n-g.mr
 		ly := math.Abs(math.Log(a.y / n * c.s.n / c.y))
 		if db*db/g.vb+dr*dr/g.vr < pieceChroma*pieceChroma && ly < pieceLuma {
 			join[l] = true
+			nJoin++
 		}
 	}
-	if len(join) == 0 {
+	if nJoin == 0 {
 		return
 	}
 	for i, l := range lab {
@@ -576,9 +622,11 @@ func joinPieces(lab []int32, areas []int, id int, m []uint8, w, h int, lum, nb, 
 			lab[i] = int32(id)
 		}
 	}
-	for l := range join {
-		areas[id] += areas[l]
-		areas[l] = 0
+	for l, j := range join {
+		if j {
+			areas[id] += areas[l]
+			areas[l] = 0
+		}
 	}
 }
 
@@ -595,33 +643,55 @@ const (
 // where it meets the image border, so this is fillHoles of the whole image.
 func (cp *comp) fill(w, h int) { fillHoles(cp.mask, cp.bw, cp.bh) }
 
-// distance is distTransform of the component; outside the box counts as
-// background, as does the outside of the image.
-func (cp *comp) distance(w, h int, dt []float32) (float32, int, int) {
-	return distTransform(cp.mask, cp.bw, cp.bh, dt)
+// distance returns distTransform of the component (outside the box counts
+// as background, as does the outside of the image) and its largest value,
+// computed on the first call. The mask must not change after it.
+func (cp *comp) distance() ([]float32, float32) {
+	if cp.dt == nil {
+		cp.dt = make([]float32, len(cp.mask))
+		cp.depth, _, _ = distTransform(cp.mask, cp.bw, cp.bh, cp.dt)
+	}
+	return cp.dt, cp.depth
 }
 
 // centroid returns the centroid of the component's pixels within radius r
 // of c (box coordinates), relative to c.
 func (cp *comp) centroid(c ipoint, r float64) Point {
-	var sx, sy, n float64
+	// The offsets are whole numbers and their sums too, so they are summed
+	// as integers; each row's pixels within the disc are a span about c.x.
+	var sx, sy, n int
 	r2 := r * r
-	for y := max(0, c.y-int(r)); y < min(cp.bh, c.y+int(r)+1); y++ {
-		dy := float64(y - c.y)
+	in := func(dx, dy int) bool { return float64(dx*dx+dy*dy) <= r2 }
+	ri := int(r)
+	for y := max(0, c.y-ri); y < min(cp.bh, c.y+ri+1); y++ {
+		dy := y - c.y
+		t := int(math.Sqrt(math.Max(0, r2-float64(dy*dy))))
+		for t > 0 && !in(t, dy) {
+			t--
+		}
+		for in(t+1, dy) {
+			t++
+		}
+		if !in(t, dy) {
+			continue
+		}
+		t = min(t, ri)
 		row := cp.mask[y*cp.bw:]
-		for x := max(0, c.x-int(r)); x < min(cp.bw, c.x+int(r)+1); x++ {
-			dx := float64(x - c.x)
-			if row[x] != 0 && dx*dx+dy*dy <= r2 {
-				sx += dx
-				sy += dy
-				n++
+		k, s := 0, 0
+		for x := max(0, c.x-t); x < min(cp.bw, c.x+t+1); x++ {
+			if row[x] != 0 {
+				s += x
+				k++
 			}
 		}
+		sx += s - k*c.x
+		sy += k * dy
+		n += k
 	}
 	if n == 0 {
 		return Point{}
 	}
-	return Point{sx / n, sy / n}
+	return Point{float64(sx) / float64(n), float64(sy) / float64(n)}
 }
 
 // full returns the component's mask in the whole w x h working image.
@@ -651,8 +721,7 @@ func (wk *work) landmarks(cp *comp) *found {
 	w, h := cp.bw, cp.bh
 	m := cp.mask
 	f := &found{comp: cp}
-	dt := make([]float32, len(m))
-	r, _, _ := distTransform(m, w, h, dt)
+	dt, r := cp.distance()
 	if r < 3 {
 		return f
 	}
@@ -719,32 +788,62 @@ func (wk *work) landmarks(cp *comp) *found {
 func centres(dt []float32, w, h int, r float32, k int) []ipoint {
 	var out []ipoint
 	var rs []float32
-	for len(out) < k {
-		bi, bv := -1, float32(0.55)*r
-		for i, v := range dt {
+	if k <= 0 {
+		return out
+	}
+	// The first is the last largest value in raster order; any later one
+	// is among the pixels of at least t, which are kept for the later
+	// passes (in raster order).
+	t := float32(0.55) * r
+	cp := pointPool.Get().(*[]ipoint)
+	defer pointPool.Put(cp)
+	cand, bi, bv := atLeast(dt, w, h, t, (*cp)[:0])
+	*cp = cand
+	for bi >= 0 {
+		out = append(out, cand[bi])
+		rs = append(rs, bv)
+		if len(out) == k {
+			break
+		}
+		bi, bv = -1, t
+		for ci, c := range cand {
+			v := dt[c.y*w+c.x]
 			if v < bv {
 				continue
 			}
-			x, y := i%w, i/w
 			ok := true
 			for j, p := range out {
-				dx, dy := float32(x-p.x), float32(y-p.y)
+				dx, dy := float32(c.x-p.x), float32(c.y-p.y)
 				if dx*dx+dy*dy < 2.25*rs[j]*rs[j] {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				bi, bv = i, v
+				bi, bv = ci, v
 			}
 		}
-		if bi < 0 {
-			break
-		}
-		out = append(out, ipoint{bi % w, bi / w})
-		rs = append(rs, bv)
 	}
 	return out
+}
+
+// atLeast appends to cand the positions of the values of dt (w x h) of at
+// least t, in raster order, and returns them with the index in cand and
+// the value of the last largest one (-1 and t where there is none).
+func atLeast(dt []float32, w, h int, t float32, cand []ipoint) ([]ipoint, int, float32) {
+	bi, bv := -1, t
+	for y := 0; y < h; y++ {
+		for x, v := range dt[y*w : (y+1)*w] {
+			if v < t {
+				continue
+			}
+			cand = append(cand, ipoint{x, y})
+			if v >= bv {
+				bi, bv = len(cand)-1, v
+			}
+		}
+	}
+	return cand, bi, bv
 }
 
 // fingers finds the protrusions of f's contour about its centre and the
@@ -787,14 +886,14 @@ func (wk *work) fingers(f *found) {
 		}
 		var runs []protrusion
 		for k := 0; k < n; k++ {
-			i := (i0 + k) % n
+			i := wrap(i0+k, n)
 			if ds[i] <= T {
 				continue
 			}
 			pr := protrusion{s: i0 + k, tip: i0 + k}
-			for ; k < n && ds[(i0+k)%n] > T; k++ {
-				j := (i0 + k) % n
-				if ds[j] > ds[pr.tip%n] {
+			for ; k < n && ds[wrap(i0+k, n)] > T; k++ {
+				j := wrap(i0+k, n)
+				if ds[j] > ds[wrap(pr.tip, n)] {
 					pr.tip = i0 + k
 				}
 				if onBorder(c[j]) {

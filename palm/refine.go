@@ -200,6 +200,26 @@ func readPatch(img image.Image, r image.Rectangle, colour bool) *patch {
 	for i := range pt.nc {
 		pt.ch[i] = make([]float32, n)
 	}
+	if s, ok := img.(*image.YCbCr); ok {
+		// the case of the loop below, a row at a time
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			Y := b.Min.Y + y
+			o := (y - r.Min.Y) * pt.w
+			yrow := s.Y[s.YOffset(b.Min.X+r.Min.X, Y):]
+			lum := pt.ch[0][o : o+pt.w]
+			for i := range lum {
+				lum[i] = float32(yrow[i])
+			}
+			if colour {
+				cb, cr := pt.ch[1][o:o+pt.w], pt.ch[2][o:o+pt.w]
+				for i := range cb {
+					c := s.COffset(b.Min.X+r.Min.X+i, Y)
+					cb[i], cr[i] = float32(s.Cb[c]), float32(s.Cr[c])
+				}
+			}
+		}
+		return pt
+	}
 	o := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {

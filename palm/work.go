@@ -110,7 +110,7 @@ func newWork(img image.Image, side int) *work {
 // lum2x2[s] is the luma of a working pixel whose 2 x 2 samples sum to s
 // grey levels: float32(s) * inv / 255 with inv = 1/4, as newWork computes
 // it.
-var lum2x2 = func() (t [4*255 + 1]float32) {
+var lum2x2 = func() (t [1024]float32) { // 4*255+1 used; a power of two masks the index
 	inv := 1 / float32(2*2)
 	for s := range t {
 		t[s] = float32(s) * inv / 255
@@ -151,19 +151,26 @@ func (wk *work) sampleYCbCr(s *image.YCbCr, xs, ys []int, k int) {
 	// The k x k samples are whole grey levels whose sum (at most 4 x 255)
 	// a float32 holds exactly, so they are summed as integers.
 	if k == 2 {
+		// each working column's two luma and two chroma sample columns
+		type col struct{ ya, yb, ca, cb int32 }
+		cols := make([]col, wk.w)
+		for x := range cols {
+			cols[x] = col{int32(xs[2*x]), int32(xs[2*x+1]), int32(cxs[2*x]), int32(cxs[2*x+1])}
+		}
 		for y := 0; y < wk.h; y++ {
 			y0, y1 := s.Y[ys[2*y]*s.YStride:], s.Y[ys[2*y+1]*s.YStride:]
 			c0, c1 := crows[2*y], crows[2*y+1]
 			cb0, cb1 := s.Cb[c0:], s.Cb[c1:]
 			cr0, cr1 := s.Cr[c0:], s.Cr[c1:]
-			lum, cb, cr := wk.lum[y*wk.w:(y+1)*wk.w], wk.cb[y*wk.w:(y+1)*wk.w], wk.cr[y*wk.w:(y+1)*wk.w]
+			lum := wk.lum[y*wk.w : (y+1)*wk.w]
+			cb, cr := wk.cb[y*wk.w:(y+1)*wk.w], wk.cr[y*wk.w:(y+1)*wk.w]
+			cb, cr, cols := cb[:len(lum)], cr[:len(lum)], cols[:len(lum)]
 			for x := range lum {
-				xa, xb := xs[2*x], xs[2*x+1]
-				ca, cc := cxs[2*x], cxs[2*x+1]
-				ly := int(y0[xa]) + int(y0[xb]) + int(y1[xa]) + int(y1[xb])
-				lcb := int(cb0[ca]) + int(cb0[cc]) + int(cb1[ca]) + int(cb1[cc])
-				lcr := int(cr0[ca]) + int(cr0[cc]) + int(cr1[ca]) + int(cr1[cc])
-				lum[x] = lum2x2[ly]
+				c := cols[x]
+				ly := int(y0[c.ya]) + int(y0[c.yb]) + int(y1[c.ya]) + int(y1[c.yb])
+				lcb := int(cb0[c.ca]) + int(cb0[c.cb]) + int(cb1[c.ca]) + int(cb1[c.cb])
+				lcr := int(cr0[c.ca]) + int(cr0[c.cb]) + int(cr1[c.ca]) + int(cr1[c.cb])
+				lum[x] = lum2x2[ly&(len(lum2x2)-1)]
 				cb[x] = float32(lcb) * inv
 				cr[x] = float32(lcr) * inv
 			}
@@ -270,21 +277,43 @@ func (wk *work) toImage(x, y float64) Point {
 // percentile returns the p-quantile (0..1) of v, whose values lie in
 // [0, scale], to 1/1024 of scale.
 func percentile(v []float32, p float64, scale float32) float32 {
+	var q quantiles
+	q.count(v, scale)
+	return q.at(p)
+}
+
+// quantiles is the histogram of values in [0, scale] that percentile reads
+// a quantile from; several quantiles of the same values share it.
+type quantiles struct {
+	hist [1024]int32
+	n    int
+	k    float32 // bins per unit
+	max  float32 // scale
+}
+
+// count sets q to the histogram of v, whose values lie in [0, scale].
+func (q *quantiles) count(v []float32, scale float32) {
+	q.n, q.k, q.max = len(v), 1023/scale, scale
 	if len(v) == 0 {
+		return
+	}
+	histogram(v, 0, q.k, q.hist[:])
+}
+
+// at returns the p-quantile (0..1), to 1/1024 of the scale, as percentile.
+func (q *quantiles) at(p float64) float32 {
+	if q.n == 0 {
 		return 0
 	}
-	k := 1023 / scale
-	var hist [1024]int32
-	histogram(v, 0, k, hist[:])
-	t := int32(p * float64(len(v)-1))
+	t := int32(p * float64(q.n-1))
 	var acc int32
-	for i, c := range hist {
+	for i, c := range q.hist {
 		acc += c
 		if acc > t {
-			return float32(i) / k
+			return float32(i) / q.k
 		}
 	}
-	return scale
+	return q.max
 }
 
 // exposureCheck rejects images with nothing but near-black or near-white
