@@ -368,31 +368,32 @@ func edges(lum, cb, cr []float32, w, h int) []uint8 {
 func crease(lum, cb, cr []float32, w, h, i int) bool {
 	gx := lum[i-w+1] + 2*lum[i+1] + lum[i+w+1] - lum[i-w-1] - 2*lum[i-1] - lum[i+w-1]
 	gy := lum[i+w-1] + 2*lum[i+w] + lum[i+w+1] - lum[i-w-1] - 2*lum[i-w] - lum[i-w+1]
-	n := math.Hypot(float64(gx), float64(gy))
+	fx, fy := float64(gx), float64(gy)
+	n := math.Sqrt(fx*fx + fy*fy)
 	if n == 0 {
 		return false
 	}
-	dx, dy := float64(gx)/n, float64(gy)/n
+	dx, dy := fx/n, fy/n
 	x0, y0 := float64(i%w), float64(i/w)
-	at := func(t float64) (int, bool) {
-		x, y := int(math.Round(x0+t*dx)), int(math.Round(y0+t*dy))
-		return y*w + x, x >= 0 && y >= 0 && x < w && y < h
-	}
-	low := float32(math.MaxFloat32)
-	for t := -creaseReach; t <= creaseReach; t++ {
-		j, ok := at(t)
-		if !ok {
-			return false
-		}
-		low = min(low, lum[j])
-	}
-	a, _ := at(-creaseReach)
-	b, _ := at(creaseReach)
-	depth := min(lum[a], lum[b]) - low
-	if depth < creaseDepth || abs32(lum[a]-lum[b]) > 0.5*depth {
+	// the ends first: rounding is monotonic along the line, so the samples
+	// between them are inside the image when they are
+	ax, ay := int(math.Round(x0-creaseReach*dx)), int(math.Round(y0-creaseReach*dy))
+	bx, by := int(math.Round(x0+creaseReach*dx)), int(math.Round(y0+creaseReach*dy))
+	if min(ax, bx) < 0 || min(ay, by) < 0 || max(ax, bx) >= w || max(ay, by) >= h {
 		return false
 	}
-	return abs32(cb[a]-cb[b])+abs32(cr[a]-cr[b]) < creaseChroma
+	a, b := ay*w+ax, by*w+bx
+	if abs32(cb[a]-cb[b])+abs32(cr[a]-cr[b]) >= creaseChroma {
+		return false
+	}
+	la, lb := lum[a], lum[b]
+	low := min(la, lb)
+	for t := 1 - creaseReach; t < creaseReach; t++ {
+		x, y := int(math.Round(x0+t*dx)), int(math.Round(y0+t*dy))
+		low = min(low, lum[y*w+x])
+	}
+	depth := min(la, lb) - low
+	return depth >= creaseDepth && abs32(la-lb) <= 0.5*depth
 }
 
 // A crease: a dark line at least creaseDepth (luma, 0 to 1) below the
