@@ -872,7 +872,8 @@ func (wk *work) fingers(f *found) {
 	}
 	onBorder := func(p ipoint) bool { return p.x == 0 || p.y == 0 || p.x == w-1 || p.y == h-1 }
 	pt := func(i int) Point { p := c[((i%n)+n)%n]; return Point{float64(p.x), float64(p.y)} }
-	best := -math.MaxFloat64
+	all := wk.hbuf[:0]
+	defer func() { wk.hbuf = all[:0] }()
 	for _, lv := range levels {
 		T := lv * R
 		i0 := -1
@@ -933,15 +934,58 @@ func (wk *work) fingers(f *found) {
 				if wk.hypos != nil {
 					*wk.hypos = append(*wk.hypos, s)
 				}
-				if s.score > best {
-					best = s.score
-					f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
-					f.level = s.score - (thumbWeight-thumbAccept)*max(0, s.feat.dirThumb)
-				}
+				all = append(all, s)
 			}
 		}
 	}
+	bi := -1
+	for i, s := range all {
+		if bi < 0 || s.score > all[bi].score {
+			bi = i
+		}
+	}
+	if bi < 0 {
+		return
+	}
+	bi = vote(all, bi)
+	s := all[bi]
+	f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
+	f.level = s.score - (thumbWeight-thumbAccept)*max(0, s.feat.dirThumb)
 }
+
+// vote returns the hypothesis of hs that wins a vote between the order of
+// the best one, hs[bi], and its reverse: each hypothesis whose outer
+// valleys lie within voteTol D of the best one's, in either order, adds
+// exp(its score less the best) to that order's side. The levels see the
+// same fingers at different cuts, so an order that many of them support
+// wins over one that a single level scores a little higher.
+func vote(hs []hypo, bi int) int {
+	b := hs[bi]
+	D := dist(b.valleys[0], b.valleys[2])
+	tol := voteTol * D
+	var same, rev float64
+	ri := -1
+	for i, h := range hs {
+		w := math.Exp(h.score - b.score)
+		switch {
+		case dist(h.valleys[0], b.valleys[0]) < tol && dist(h.valleys[2], b.valleys[2]) < tol:
+			same += w
+		case dist(h.valleys[0], b.valleys[2]) < tol && dist(h.valleys[2], b.valleys[0]) < tol:
+			rev += w
+			if ri < 0 || h.score > hs[ri].score {
+				ri = i
+			}
+		}
+	}
+	if ri >= 0 && rev > same {
+		return ri
+	}
+	return bi
+}
+
+// voteTol is the distance, in D, within which two hypotheses' valleys
+// count as the same.
+const voteTol = 0.15
 
 // splitDoubles replaces each protrusion about as wide as two fingers by two
 // halves, marked merged, for fingers held together.
