@@ -41,7 +41,7 @@ func (wk *work) refineValleys(img image.Image, f *found, v *[3]Point) {
 // refineValley refines one valley at p (input pixels) whose bisector,
 // pointing out of the palm into the gap, is u (working image).
 func (wk *work) refineValley(img image.Image, f *found, p, u Point) (Point, bool) {
-	u = unit(Point{u.X * wk.sx, u.Y * wk.sy})
+	u = wk.toImageDir(u)
 	if u == (Point{}) {
 		return p, false
 	}

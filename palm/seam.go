@@ -39,7 +39,7 @@ func (wk *work) seamValleys(img image.Image, f *found, v *[3]Point) {
 	sc := math.Max(wk.sx, wk.sy)
 	for k := range 3 {
 		rim := wk.toImage(f.rim[k].X, f.rim[k].Y)
-		u := unit(Point{f.bisect[k].X * wk.sx, f.bisect[k].Y * wk.sy})
+		u := wk.toImageDir(f.bisect[k])
 		prof := wk.seamProfile(img, rim, u, seamRange*D)
 		t := (seamLength(prof) - seamOver*D) * sc
 		if t <= 0 {

@@ -164,17 +164,32 @@ func spanJoin(runs []span, a, b int32) {
 	runs[b].parent = a
 }
 
+// runBufs are the pooled buffers of pooledRuns.
+type runBufs struct {
+	runs  *[]span
+	start *[]int32
+}
+
+// pooledRuns is runsOf into pooled buffers, which done gives back.
+func pooledRuns(m []uint8, w, h int, fg bool) (runs []span, rowStart []int32, b runBufs) {
+	b = runBufs{runPool.Get().(*[]span), scratchInt32(h + 1)}
+	rowStart = *b.start
+	runs = runsOf(m, w, h, fg, (*b.runs)[:0], rowStart)
+	*b.runs = runs
+	return runs, rowStart, b
+}
+
+func (b runBufs) done() {
+	runPool.Put(b.runs)
+	int32Pool.Put(b.start)
+}
+
 // components labels the 4-connected foreground components of m into lab
 // (0 for background, 1.. for components, numbered in the raster order of
 // their first pixel) and returns each component's area (index 0 unused).
 func components(m []uint8, w, h int, lab []int32) []int {
-	rp := runPool.Get().(*[]span)
-	defer runPool.Put(rp)
-	sp := scratchInt32(h + 1)
-	defer int32Pool.Put(sp)
-	rowStart := *sp
-	runs := runsOf(m, w, h, true, (*rp)[:0], rowStart)
-	*rp = runs
+	runs, rowStart, bufs := pooledRuns(m, w, h, true)
+	defer bufs.done()
 	areas := []int{0}
 	// a component's root is its first span in raster order, so labels are
 	// given in the order of the components' first pixels
@@ -209,13 +224,8 @@ func fillHoles(m []uint8, w, h int) {
 	if w == 0 || h == 0 {
 		return
 	}
-	rp := runPool.Get().(*[]span)
-	defer runPool.Put(rp)
-	sp := scratchInt32(h + 1)
-	defer int32Pool.Put(sp)
-	rowStart := *sp
-	runs := runsOf(m, w, h, false, (*rp)[:0], rowStart)
-	*rp = runs
+	runs, rowStart, bufs := pooledRuns(m, w, h, false)
+	defer bufs.done()
 	for y := 0; y < h; y++ {
 		for i := rowStart[y]; i < rowStart[y+1]; i++ {
 			if y == 0 || y == h-1 || runs[i].x0 == 0 || runs[i].x1 == int32(w) {

@@ -271,6 +271,12 @@ func ycc(r, g, b float32) (y, cb, cr float32) {
 var _ = color.Gray{}
 
 // toImage maps a working-image position to input pixels.
+// toImageDir returns the unit direction in the input image of the
+// working image's direction u (zero for a zero u).
+func (wk *work) toImageDir(u Point) Point {
+	return unit(Point{u.X * wk.sx, u.Y * wk.sy})
+}
+
 func (wk *work) toImage(x, y float64) Point {
 	return Point{(x+0.5)*wk.sx - 0.5, (y+0.5)*wk.sy - 0.5}
 }
