@@ -156,13 +156,11 @@ func (wk *work) refineValley(img image.Image, f *found, p, u Point) (Point, bool
 		if bi < 0 {
 			continue
 		}
-		// parabola through the fall at bi and its neighbours
+		// the vertex of the parabola through the fall at bi and its
+		// neighbours
 		t := -L + float64(bi)*step
 		if bi > 1 && bi < m-2 {
-			g0, g2 := prof[bi-2]-prof[bi], prof[bi]-prof[bi+2]
-			if den := g0 - 2*bv + g2; den < 0 {
-				t += step * 0.5 * (g0 - g2) / den
-			}
+			t += step * vertex(prof[bi-2]-prof[bi], bv, prof[bi]-prof[bi+2])
 		}
 		ts = append(ts, t)
 	}
@@ -179,6 +177,18 @@ func (wk *work) refineValley(img image.Image, f *found, p, u Point) (Point, bool
 	// outline is that fading gap, not the web.
 	t = math.Min(t, sc)
 	return Point{p.X + t*u.X, p.Y + t*u.Y}, true
+}
+
+// vertex is the offset, in steps, of the peak of the parabola through
+// (-1, g0), (0, g1) and (1, g2), bounded to a step either way: where g1 is
+// the largest of the three but barely, the parabola is nearly flat and
+// its vertex could lie anywhere. It is 0 where the parabola has no peak.
+func vertex(g0, g1, g2 float64) float64 {
+	den := g0 - 2*g1 + g2
+	if !(den < 0) {
+		return 0
+	}
+	return clamp(0.5*(g0-g2)/den, -1, 1)
 }
 
 // patch is a rectangle of the input image as luma and, for colour
