@@ -58,7 +58,7 @@ func (wk *work) shadowValley(img image.Image, f *found, p, u Point) (Point, bool
 	}
 	sc := math.Max(wk.sx, wk.sy)
 	L := shadowReach * sc
-	pad := int(L+3*sc) + 3
+	pad := int(L) + 3 // the march and the palm about it
 	bnd := img.Bounds()
 	r := image.Rect(int(p.X)-pad, int(p.Y)-pad, int(p.X)+pad+1, int(p.Y)+pad+1).Intersect(image.Rect(0, 0, bnd.Dx(), bnd.Dy()))
 	if r.Dx() < 4 || r.Dy() < 4 {
