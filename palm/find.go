@@ -644,6 +644,13 @@ const (
 // where it meets the image border, so this is fillHoles of the whole image.
 func (cp *comp) fill(w, h int) { fillHoles(cp.mask, cp.bw, cp.bh) }
 
+// at reports whether working pixel (x, y) of the image is in the
+// silhouette.
+func (cp *comp) at(x, y int) bool {
+	x, y = x-cp.x0, y-cp.y0
+	return x >= 0 && y >= 0 && x < cp.bw && y < cp.bh && cp.mask[y*cp.bw+x] != 0
+}
+
 // distance returns distTransform of the component (outside the box counts
 // as background, as does the outside of the image) and its largest value,
 // computed on the first call. The mask must not change after it.

@@ -47,28 +47,22 @@ func (wk *work) refineValley(img image.Image, f *found, p, u Point) (Point, bool
 	}
 	n := Point{-u.Y, u.X}
 	sc := math.Max(wk.sx, wk.sy)
-	L := refineRange * sc  // march half-length, input pixels
-	pad := int(L+3*sc) + 3 // patch margin about p
-	bnd := img.Bounds()
-	r := image.Rect(int(p.X)-pad, int(p.Y)-pad, int(p.X)+pad+1, int(p.Y)+pad+1).Intersect(image.Rect(0, 0, bnd.Dx(), bnd.Dy()))
-	if r.Dx() < 4 || r.Dy() < 4 {
+	L := refineRange * sc // march half-length, input pixels
+	pt, ok := readPatchAbout(img, p, int(L+3*sc)+3, wk.colour)
+	if !ok {
 		return p, false
 	}
-	pt := readPatch(img, r, wk.colour)
 	// mean colours inside and outside the silhouette, from working pixels
 	// in the patch whose 3 x 3 neighbourhood is all inside or all outside
-	cp := f.comp
 	in := func(x, y int) int {
-		x, y = x-cp.x0, y-cp.y0
-		if x < 0 || y < 0 || x >= cp.bw || y >= cp.bh {
-			return 0
+		if f.comp.at(x, y) {
+			return 1
 		}
-		return int(cp.mask[y*cp.bw+x])
+		return 0
 	}
 	var sum [2][3]float64
 	var cnt [2]float64
-	wx0, wy0 := int(float64(r.Min.X)/wk.sx)+1, int(float64(r.Min.Y)/wk.sy)+1
-	wx1, wy1 := int(float64(r.Max.X)/wk.sx)-1, int(float64(r.Max.Y)/wk.sy)-1
+	wx0, wy0, wx1, wy1 := wk.within(pt.r)
 	add := func(q Point, k int) {
 		if c, ok := pt.at(q.X, q.Y); ok {
 			for i := range 3 {
@@ -189,6 +183,23 @@ func vertex(g0, g1, g2 float64) float64 {
 		return 0
 	}
 	return clamp(0.5*(g0-g2)/den, -1, 1)
+}
+
+// readPatchAbout reads the patch of the input image within pad pixels of
+// p, clipped to the image; false where less than 4 x 4 pixels remain.
+func readPatchAbout(img image.Image, p Point, pad int, colour bool) (*patch, bool) {
+	b := img.Bounds()
+	r := image.Rect(int(p.X)-pad, int(p.Y)-pad, int(p.X)+pad+1, int(p.Y)+pad+1).Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if r.Dx() < 4 || r.Dy() < 4 {
+		return nil, false
+	}
+	return readPatch(img, r, colour), true
+}
+
+// within is the box of working pixels, less a margin of one, whose input
+// pixels lie in r.
+func (wk *work) within(r image.Rectangle) (x0, y0, x1, y1 int) {
+	return int(float64(r.Min.X)/wk.sx) + 1, int(float64(r.Min.Y)/wk.sy) + 1, int(float64(r.Max.X)/wk.sx) - 1, int(float64(r.Max.Y)/wk.sy) - 1
 }
 
 // patch is a rectangle of the input image as luma and, for colour

@@ -58,23 +58,15 @@ func (wk *work) shadowValley(img image.Image, f *found, p, u Point) (Point, bool
 	}
 	sc := math.Max(wk.sx, wk.sy)
 	L := shadowReach * sc
-	pad := int(L) + 3 // the march and the palm about it
-	bnd := img.Bounds()
-	r := image.Rect(int(p.X)-pad, int(p.Y)-pad, int(p.X)+pad+1, int(p.Y)+pad+1).Intersect(image.Rect(0, 0, bnd.Dx(), bnd.Dy()))
-	if r.Dx() < 4 || r.Dy() < 4 {
+	pt, ok := readPatchAbout(img, p, int(L)+3, true) // the march and the palm about it
+	if !ok {
 		return p, false
 	}
-	pt := readPatch(img, r, true)
 	// the palm about the valley: working pixels of the silhouette whose
 	// neighbours are all in it
-	cp := f.comp
-	in := func(x, y int) bool {
-		x, y = x-cp.x0, y-cp.y0
-		return x >= 0 && y >= 0 && x < cp.bw && y < cp.bh && cp.mask[y*cp.bw+x] != 0
-	}
+	in := f.comp.at
 	var n, sy, sb, sr, sbb, srr float64
-	wx0, wy0 := int(float64(r.Min.X)/wk.sx)+1, int(float64(r.Min.Y)/wk.sy)+1
-	wx1, wy1 := int(float64(r.Max.X)/wk.sx)-1, int(float64(r.Max.Y)/wk.sy)-1
+	wx0, wy0, wx1, wy1 := wk.within(pt.r)
 	for y := wy0; y <= wy1; y++ {
 		for x := wx0; x <= wx1; x++ {
 			if !(in(x, y) && in(x-1, y) && in(x+1, y) && in(x, y-1) && in(x, y+1)) {
