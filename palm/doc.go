@@ -165,7 +165,7 @@
 // the thumb weighed more in the finger order, phone seed 11 gave p90
 // 8.72%, p99 48.14%, 6 on the wrong side; seed 23 p90 8.72%, p99 62.99%,
 // 6 on the wrong side; NIR seed 23 p90 5.37%, p99 18.69%, 2 on the wrong
-// side. Before shadowValleys, phone seed 11 gave median 1.55%, p90 6.98%;
+// side. Before shadowValley, phone seed 11 gave median 1.55%, p90 6.98%;
 // seed 23 median 1.51%, p90 7.36%. Before the seam was followed on NIR
 // frames, NIR seed 11 gave p90 5.74%, p99 12.63%; seed 23 p90 5.29%.) The median of open valleys is 1% on
 // both modalities.
@@ -175,7 +175,7 @@
 // edges about them, leave the shadow out, so an open valley of a colour
 // photo can lie several working pixels below the web; the refinement at
 // full resolution (refineValleys) searches only a few pixels about it,
-// and by luma and chroma the shadow looks like the gap. shadowValleys
+// and by luma and chroma the shadow looks like the gap. shadowValley
 // marches up the bisector while the pixels keep the palm's chroma over
 // luma and moves the valley to the gap where it crossed shadow on the way
 // (on seed 7, valleys more than 6% of the palm width off went from 116 to

@@ -30,7 +30,6 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
 	wk.refineValleys(img, f, &lm.Valleys)
-	wk.shadowValleys(img, f, &lm.Valleys)
 	wk.seamValleys(img, f, &lm.Valleys)
 	for k := range 4 {
 		lm.Tips[k] = wk.toImage(f.tips[k].X, f.tips[k].Y)

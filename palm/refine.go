@@ -23,7 +23,8 @@ import (
 // point of the outline, as synth's ground truth places a valley where the
 // bisector of the two fingers leaves the hand. A valley whose surroundings
 // do not tell hand from gap keeps its place, as do all valleys where the
-// working image is the input.
+// working image is the input. On colour photos the valley then follows
+// the web's shadow up to the gap (shadowValley).
 func (wk *work) refineValleys(img image.Image, f *found, v *[3]Point) {
 	if math.Max(wk.sx, wk.sy) < 1.5 {
 		return // the working image is the input
@@ -34,6 +35,11 @@ func (wk *work) refineValleys(img image.Image, f *found, v *[3]Point) {
 		}
 		if p, ok := wk.refineValley(img, f, v[k], f.bisect[k]); ok {
 			v[k] = p
+		}
+		if wk.colour {
+			if p, ok := wk.shadowValley(img, f, v[k], f.bisect[k]); ok {
+				v[k] = p
+			}
 		}
 	}
 }

@@ -5,37 +5,7 @@ import (
 	"math"
 )
 
-// shadowValleys moves each open valley of f (input pixels in v, already
-// refined) up its bisector through the shadow of the web between two
-// fingers. The shadow is darker than the palm but keeps its chroma over
-// luma, and a segmentation that follows brightness leaves it out, so the
-// valley can lie several working pixels below the web, where the gap's
-// colour begins. From the valley the march goes up while pixels keep the
-// hand's chroma over luma (within shadowSpread of its standard deviation
-// across the palm about the valley, and no darker than shadowDeep of its
-// luma), and stops at the first of shadowRun pixels in a row that leave
-// it: the gap. The valley moves
-// there only where the march crossed shadow (a mean luma at least
-// shadowDark below the palm's) and found the gap within shadowReach
-// working pixels; elsewhere (a gap of the hand's chroma, a dark
-// background whose chroma over luma is noise, a valley already at the
-// gap) it stays. Colour photos only.
-func (wk *work) shadowValleys(img image.Image, f *found, v *[3]Point) {
-	sc := math.Max(wk.sx, wk.sy)
-	if !wk.colour || sc < 1.5 {
-		return
-	}
-	for k := range 3 {
-		if !f.open[k] {
-			continue
-		}
-		if p, ok := wk.shadowValley(img, f, v[k], f.bisect[k]); ok {
-			v[k] = p
-		}
-	}
-}
-
-// Constants of shadowValleys.
+// Constants of shadowValley.
 const (
 	shadowReach  = 9.0  // working pixels searched above the valley
 	shadowSpread = 3.0  // standard deviations of the palm's chroma over luma a pixel of hand lies within
@@ -51,6 +21,20 @@ func chromaOverLuma(c [3]float32) (float64, float64) {
 	return 100 * (float64(c[1]) - 128) / y, 100 * (float64(c[2]) - 128) / y
 }
 
+// shadowValley moves an open valley at p (input pixels, already refined;
+// bisector u, working image) up its bisector through the shadow of the
+// web between two fingers. The shadow is darker than the palm but keeps
+// its chroma over luma, and a segmentation that follows brightness leaves
+// it out, so the valley can lie several working pixels below the web,
+// where the gap's colour begins. From the valley the march goes up while
+// pixels keep the hand's chroma over luma (within shadowSpread of its
+// standard deviation across the palm about the valley, and no darker than
+// shadowDeep of its luma), and stops at the first of shadowRun pixels in
+// a row that leave it: the gap. The valley moves there only where the
+// march crossed shadow (a mean luma at least shadowDark below the palm's)
+// and found the gap within shadowReach working pixels; elsewhere (a gap
+// of the hand's chroma, a dark background whose chroma over luma is
+// noise, a valley already at the gap) it stays. For colour photos.
 func (wk *work) shadowValley(img image.Image, f *found, p, u Point) (Point, bool) {
 	u = wk.toImageDir(u)
 	if u == (Point{}) {
