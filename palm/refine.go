@@ -23,8 +23,9 @@ import (
 // point of the outline, as synth's ground truth places a valley where the
 // bisector of the two fingers leaves the hand. A valley whose surroundings
 // do not tell hand from gap keeps its place, as do all valleys where the
-// working image is the input. On colour photos the valley then follows
-// the web's shadow up to the gap (shadowValley).
+// working image is the input. The valley then follows the web up to the
+// gap: its shadow on colour photos (shadowValley), the web itself on grey
+// NIR frames (webValley).
 func (wk *work) refineValleys(img image.Image, f *found, v *[3]Point) {
 	if math.Max(wk.sx, wk.sy) < 1.5 {
 		return // the working image is the input
@@ -36,10 +37,12 @@ func (wk *work) refineValleys(img image.Image, f *found, v *[3]Point) {
 		if p, ok := wk.refineValley(img, f, v[k], f.bisect[k]); ok {
 			v[k] = p
 		}
+		shadow := wk.webValley
 		if wk.colour {
-			if p, ok := wk.shadowValley(img, f, v[k], f.bisect[k]); ok {
-				v[k] = p
-			}
+			shadow = wk.shadowValley
+		}
+		if p, ok := shadow(img, f, v[k], f.bisect[k]); ok {
+			v[k] = p
 		}
 	}
 }
