@@ -160,6 +160,10 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		switch {
 		case !bigBlob:
 			return nil, fmt.Errorf("%w: nothing stands out from the background", ErrNoHand)
+		case maxFingers >= 4:
+			// enough finger-like shapes, but no four of them in a row make
+			// a hand: fingers touching in pairs, cut by shade or clutter
+			return nil, fmt.Errorf("%w: %d finger-like shapes seen, but no four of them spread apart make a hand", ErrFingersClosed, maxFingers)
 		case maxFingers >= 2:
 			return nil, fmt.Errorf("%w: %d separate fingers seen, want 4", ErrFingersClosed, maxFingers)
 		}
