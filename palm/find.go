@@ -942,9 +942,6 @@ func (wk *work) fingers(f *found) {
 					continue
 				}
 				s.score = s.feat.score()
-				if wk.hypos != nil {
-					*wk.hypos = append(*wk.hypos, s)
-				}
 				all = append(all, s)
 			}
 		}
@@ -1318,7 +1315,7 @@ const minWidth = 0.25
 // which a valley counts as closed.
 var webOffset = [3]float64{-0.05, 0, -0.105}
 
-var closedTol = 0.25
+const closedTol = 0.25
 
 // slitWidth is the width, in R, below which the gap a third of R along the
 // outline either side of a valley counts as narrow.

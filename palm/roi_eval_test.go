@@ -168,9 +168,6 @@ func TestSynthKeypoints(t *testing.T) {
 	if dump != "" {
 		os.MkdirAll(dump, 0o755)
 	}
-	if v, err := strconv.ParseFloat(os.Getenv("DEVTOL"), 64); err == nil {
-		closedTol = v
-	}
 	mods := []synth.Modality{synth.Phone, synth.NIRPalm}
 	if v, err := strconv.Atoi(os.Getenv("PALMID_ROI_MOD")); err == nil {
 		mods = []synth.Modality{synth.Modality(v)}

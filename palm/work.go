@@ -19,8 +19,7 @@ type work struct {
 	lum    []float32
 	cb, cr []float32 // BT.601 chroma in [0, 255], nil for grey images
 	colour bool
-	hypos  *[]hypo // when set, every hypothesis tried is appended (for tests)
-	hbuf   []hypo  // fingers' hypotheses, reused from call to call
+	hbuf   []hypo // fingers' hypotheses, reused from call to call
 }
 
 // newWork samples img down to at most side pixels on its long side (it
