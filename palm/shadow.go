@@ -36,13 +36,7 @@ func chromaOverLuma(c [3]float32) (float64, float64) {
 // of the hand's chroma, a dark background whose chroma over luma is
 // noise, a valley already at the gap) it stays. For colour photos.
 func (wk *work) shadowValley(img image.Image, f *found, p, u Point) (Point, bool) {
-	u = wk.toImageDir(u)
-	if u == (Point{}) {
-		return p, false
-	}
-	sc := math.Max(wk.sx, wk.sy)
-	L := shadowReach * sc
-	pt, ok := readPatchAbout(img, p, int(L)+3, true) // the march and the palm about it
+	u, sc, L, pt, ok := wk.marchPatch(img, p, u, shadowReach, true)
 	if !ok {
 		return p, false
 	}
@@ -114,6 +108,23 @@ func (wk *work) shadowValley(img image.Image, f *found, p, u Point) (Point, bool
 	return p, false
 }
 
+// marchPatch prepares a march of reach working pixels from p (input
+// pixels) up the bisector u (working image): it returns u in the input
+// image, the input pixels per working pixel, the march's length in input
+// pixels and the patch of the input image about p that holds the march and
+// the palm beside it; false where u is zero or too little of the patch
+// lies in the image.
+func (wk *work) marchPatch(img image.Image, p, u Point, reach float64, colour bool) (Point, float64, float64, *patch, bool) {
+	u = wk.toImageDir(u)
+	if u == (Point{}) {
+		return u, 0, 0, nil, false
+	}
+	sc := math.Max(wk.sx, wk.sy)
+	L := reach * sc
+	pt, ok := readPatchAbout(img, p, int(L)+3, colour)
+	return u, sc, L, pt, ok
+}
+
 // interior calls fn with the colour, read from pt, of each working pixel
 // in pt of the silhouette whose four neighbours are in it too: the palm
 // about a valley, away from its outline.
@@ -158,13 +169,7 @@ const (
 // 1.25% of the palm width on seed 11); on the CASIA 940 nm hands the
 // refined valleys already lie at the gap and none moves.
 func (wk *work) webValley(img image.Image, f *found, p, u Point) (Point, bool) {
-	u = wk.toImageDir(u)
-	if u == (Point{}) {
-		return p, false
-	}
-	sc := math.Max(wk.sx, wk.sy)
-	L := webReach * sc
-	pt, ok := readPatchAbout(img, p, int(L)+3, false)
+	u, sc, L, pt, ok := wk.marchPatch(img, p, u, webReach, false)
 	if !ok {
 		return p, false
 	}
