@@ -37,11 +37,11 @@ func (wk *work) refineValleys(img image.Image, f *found, v *[3]Point) {
 		if p, ok := wk.refineValley(img, f, v[k], f.bisect[k]); ok {
 			v[k] = p
 		}
-		shadow := wk.webValley
+		follow := wk.webValley
 		if wk.colour {
-			shadow = wk.shadowValley
+			follow = wk.shadowValley
 		}
-		if p, ok := shadow(img, f, v[k], f.bisect[k]); ok {
+		if p, ok := follow(img, f, v[k], f.bisect[k]); ok {
 			v[k] = p
 		}
 	}
