@@ -490,6 +490,14 @@
 //	FindROI, 1280 x 960 phone photo (JPEG)      14.4 ms    resize 1280 x 960 -> 320 x 240: 2.47 ms
 //	FindROI, 640 x 480 NIR palm frame           3.1 ms     CLAHE 640 x 480: 1.68 ms
 //
+// Since then the valley steps (seams, shadows, webs) added their cost; a
+// later run on the same machine gave 14.2 to 14.5 ms on the phone photo
+// and 3.3 to 3.7 ms on the NIR frame, beside OpenCV's resize at 2.47 to
+// 2.49 ms and CLAHE at 1.71 to 1.84 ms: 5.8 resizes. That was after the
+// working image, its blurs and chroma ratios were taken from a pool
+// instead of being allocated for each call (5.6 MB a call down to 3.1 MB);
+// the code before it gave 14.9 to 15.4 ms and 3.5 ms, timed alternately.
+//
 // (CPU milliseconds per call. Before this round of speed work 21.1 to
 // 22.0 and 3.9 ms, timed alternately with this code's 14.1 and 3.0 ms in
 // one run; 27.5 and 8.5 ms before the round ahead of it.) That

@@ -43,10 +43,10 @@ var levels = [...]float64{1.2, 1.32, 1.45, 1.6, 1.75, 1.9, 2.1}
 // hand-like silhouette and its landmarks.
 func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	w, h := wk.w, wk.h
-	lum := blur3(wk.lum, w, h)
+	lum := blur3(wk.scratch(w*h), wk.lum, w, h)
 	var cb, cr []float32
 	if wk.colour {
-		cb, cr = blur3(wk.cb, w, h), blur3(wk.cr, w, h)
+		cb, cr = blur3(wk.scratch(w*h), wk.cb, w, h), blur3(wk.scratch(w*h), wk.cr, w, h)
 	}
 	var nb, nr []float32
 	var edge []uint8 // colour edges, computed when first needed
@@ -73,7 +73,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	if wk.colour {
 		// Chroma over luma does not change with shading: a shadow or the
 		// dark rim of the hand keeps it.
-		nb, nr = make([]float32, len(lum)), make([]float32, len(lum))
+		nb, nr = wk.scratch(len(lum)), wk.scratch(len(lum))
 		for i, y := range lum {
 			y = max(y*255, 12)
 			nb[i] = 100 * (cb[i] - 128) / y
@@ -182,13 +182,12 @@ const maxSeeds = 3
 // highlights on the fingers), so only a clear hand counts.
 const contrastScore = 10.5
 
-// blur3 returns v smoothed with a 3 x 3 box, the image's edge pixels
-// repeated outwards.
-func blur3(v []float32, w, h int) []float32 {
+// blur3 writes to out (as long as v) v smoothed with a 3 x 3 box, the
+// image's edge pixels repeated outwards, and returns it.
+func blur3(out, v []float32, w, h int) []float32 {
 	tp := scratchFloat32(len(v))
 	defer f32Pool.Put(tp)
 	tmp := *tp
-	out := make([]float32, len(v))
 	for y := 0; y < h; y++ {
 		r := v[y*w : (y+1)*w]
 		o := tmp[y*w : (y+1)*w]

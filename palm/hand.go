@@ -188,6 +188,7 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 		return nil, fmt.Errorf("%w: %dx%d, want at least %dx%d", ErrImageTooSmall, b.Dx(), b.Dy(), minSide, minSide)
 	}
 	wk := newWork(img, workSide)
+	defer wk.release()
 	if err := wk.exposureCheck(); err != nil {
 		return nil, err
 	}

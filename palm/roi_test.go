@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sync"
 	"testing"
 
 	"github.com/palmid/palmid/internal/fimg"
@@ -198,4 +199,57 @@ func TestQualityRejects(t *testing.T) {
 	if _, err := FindROI(crop, nil); err == nil {
 		t.Error("a frame cutting the palm in half was accepted")
 	}
+}
+
+// TestFindROIConcurrent runs FindROI on phone photos and NIR frames from
+// several goroutines at once (run with -race): its pooled buffers must not
+// pass from call to call, so every result equals the one of a call alone.
+func TestFindROIConcurrent(t *testing.T) {
+	var imgs []image.Image
+	for i := range 2 {
+		for _, m := range []synth.Modality{synth.Phone, synth.NIRPalm} {
+			imgs = append(imgs, synth.NewIdentity(5, i).Render(m, 0, nil).Image)
+		}
+	}
+	imgs = append(imgs, blobs(), uniform(64, 48, 0))
+	type result struct {
+		hand *Hand
+		err  string
+	}
+	run := func(img image.Image) result {
+		hd, err := FindROI(img, nil)
+		r := result{hand: hd}
+		if err != nil {
+			r.err = err.Error()
+		}
+		return r
+	}
+	want := make([]result, len(imgs))
+	for i, img := range imgs {
+		want[i] = run(img)
+	}
+	same := func(a, b result) bool {
+		if a.err != b.err || (a.hand == nil) != (b.hand == nil) {
+			return false
+		}
+		if a.hand == nil {
+			return true
+		}
+		return a.hand.Landmarks.Valleys == b.hand.Landmarks.Valleys && a.hand.Corners == b.hand.Corners &&
+			a.hand.Quality == b.hand.Quality && string(a.hand.ROI.Pix) == string(b.hand.ROI.Pix)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 2 * len(imgs) {
+				i := (g + k) % len(imgs)
+				if got := run(imgs[i]); !same(got, want[i]) {
+					t.Errorf("goroutine %d, image %d: result differs from a call alone (error %q, want %q)", g, i, got.err, want[i].err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -19,7 +19,26 @@ type work struct {
 	lum    []float32
 	cb, cr []float32 // BT.601 chroma in [0, 255], nil for grey images
 	colour bool
-	hbuf   []hypo // fingers' hypotheses, reused from call to call
+	hbuf   []hypo       // fingers' hypotheses, reused from call to call
+	bufs   []*[]float32 // pooled buffers of lum, cb and cr (release)
+}
+
+// scratch returns a pooled buffer of n float32 (content unspecified) that
+// release gives back.
+func (wk *work) scratch(n int) []float32 {
+	p := scratchFloat32(n)
+	wk.bufs = append(wk.bufs, p)
+	return *p
+}
+
+// release gives the pooled buffers back; wk's slices must not be used
+// after it.
+func (wk *work) release() {
+	for _, p := range wk.bufs {
+		f32Pool.Put(p)
+	}
+	wk.bufs = nil
+	wk.lum, wk.cb, wk.cr = nil, nil, nil
 }
 
 // newWork samples img down to at most side pixels on its long side (it
@@ -37,7 +56,7 @@ func newWork(img image.Image, side int) *work {
 	h := max(1, int(math.Round(float64(fh)/f)))
 	wk := &work{w: w, h: h, fw: fw, fh: fh, sx: float64(fw) / float64(w), sy: float64(fh) / float64(h)}
 	n := w * h
-	wk.lum = make([]float32, n)
+	wk.lum = wk.scratch(n) // every pixel is written below
 	k := 1
 	if f >= 1.5 {
 		k = 2
@@ -96,8 +115,8 @@ func newWork(img image.Image, side int) *work {
 		}
 		return wk
 	}
-	wk.cb = make([]float32, n)
-	wk.cr = make([]float32, n)
+	wk.cb = wk.scratch(n)
+	wk.cr = wk.scratch(n)
 	if s, ok := img.(*image.YCbCr); ok {
 		wk.sampleYCbCr(s, xs, ys, k)
 	} else {
