@@ -253,3 +253,35 @@ func TestFindROIConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRequireOpen: with Options.RequireOpen a hand with a closed valley is
+// rejected, with its Hand for feedback, and a hand with all valleys open is
+// not.
+func TestRequireOpen(t *testing.T) {
+	opts := &Options{RequireOpen: true}
+	for _, tc := range []struct {
+		identity, sample int
+		open             bool
+	}{{0, 0, true}, {1, 0, false}} {
+		c := synth.NewIdentity(31, tc.identity).Render(synth.NIRPalm, tc.sample, &synth.Options{Difficulty: synth.Realistic})
+		plain, err := FindROI(c.Image, nil)
+		if err != nil {
+			t.Fatalf("identity %d: %v", tc.identity, err)
+		}
+		if got := plain.Landmarks.Open == [3]bool{true, true, true}; got != tc.open {
+			t.Fatalf("identity %d: valleys open %v, the test wants all open %v", tc.identity, plain.Landmarks.Open, tc.open)
+		}
+		hd, err := FindROI(c.Image, opts)
+		switch {
+		case tc.open && err != nil:
+			t.Errorf("identity %d, all valleys open: %v", tc.identity, err)
+		case !tc.open && !errors.Is(err, ErrFingersClosed):
+			t.Errorf("identity %d, valleys %v: error %v, want ErrFingersClosed", tc.identity, plain.Landmarks.Open, err)
+		case hd == nil || hd.Landmarks.Valleys != plain.Landmarks.Valleys:
+			t.Errorf("identity %d: RequireOpen returned another hand (%v)", tc.identity, err)
+		}
+		if err != nil {
+			t.Log(err)
+		}
+	}
+}

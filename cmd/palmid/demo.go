@@ -112,6 +112,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	det := fs.String("det", "palmid-demo-det.png", "write the DET curves to this PNG (empty: don't)")
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
 	truthROI := fs.Bool("truth-roi", false, "cut ROIs where synth's ground truth puts them instead of finding the hand (for comparison)")
+	requireOpen := fs.Bool("require-open", false, "reject captures whose fingers touch above a valley (palm.Options.RequireOpen), as a device that asks for another capture would")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -133,8 +134,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(info, "palmid demo: %d synthetic identities x %d captures, seed %d, difficulty %s\n", *n, *k, *seed, d)
 	roiText := roiFound
-	if *truthROI {
+	switch {
+	case *truthROI:
 		roiText = roiTruth
+	case *requireOpen:
+		roiText += "; captures with fingers touching above a valley are rejected (--require-open)"
 	}
 	fmt.Fprintf(info, "recognition: %s\nROIs: %s\n\n", demoMethod, roiText)
 
@@ -166,7 +170,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 					e.t[c], errs[c] = truthTemplate(capt, c == 2)
 				}
 			} else {
-				e.t, errs = foundTemplates(ph, pa, ve)
+				e.t, errs = foundTemplates(ph, pa, ve, &palm.Options{RequireOpen: *requireOpen})
 			}
 			tmplNS.Add(int64(time.Since(t3)))
 			tmplCount.Add(3)
@@ -333,13 +337,13 @@ func add(gen, imp *eval.Scores, genuine bool, v float64) {
 // the vein ROI is the palm frame's square cut from the vein frame of the
 // same pose. An error is a failure to acquire; a vein frame fails with its
 // palm frame.
-func foundTemplates(phone, nirPalm, nirVein *synth.Capture) (t [3]*template, errs [3]error) {
-	if h, err := palm.FindROI(phone.Image, nil); err != nil {
+func foundTemplates(phone, nirPalm, nirVein *synth.Capture, opts *palm.Options) (t [3]*template, errs [3]error) {
+	if h, err := palm.FindROI(phone.Image, opts); err != nil {
 		errs[0] = err
 	} else {
 		t[0], errs[0] = roiTemplate(h.ROI, false)
 	}
-	h, err := palm.FindROI(nirPalm.Image, nil)
+	h, err := palm.FindROI(nirPalm.Image, opts)
 	if err != nil {
 		errs[1], errs[2] = err, err
 		return t, errs
@@ -410,10 +414,12 @@ func identify(caps []enrolled, n, c int, thr float64) eval.Identification {
 		e  *enrolled
 	}
 	var gallery []gal
+	inGallery := map[int]bool{}
 	for i := range caps {
 		e := &caps[i]
 		if e.sample == 0 && e.identity < enrolledN && usable(e, c) {
 			gallery = append(gallery, gal{e.identity, e})
+			inGallery[e.identity] = true
 		}
 	}
 	var searches []eval.Search
@@ -423,7 +429,9 @@ func identify(caps []enrolled, n, c int, thr float64) eval.Identification {
 			continue
 		}
 		s := eval.Search{}
-		if e.identity < enrolledN {
+		if inGallery[e.identity] {
+			// an identity whose enrolment capture failed is not in the
+			// gallery: its probes are searches without a mate
 			s.Mate = strconv.Itoa(e.identity)
 		}
 		for _, g := range gallery {
