@@ -41,7 +41,8 @@
 // vein frame without such a partner goes through palm.FindROI itself.
 // Options.TruthROI instead places whole-image ROIs from ground-truth columns
 // (v1_x … v3_y, centre_x, centre_y, as palmid synth writes them), where the
-// manifest has them.
+// manifest has them. Options.RequireOpen passes palm.Options.RequireOpen to
+// the hand finder: hands with fingers touching above a valley fail.
 //
 // # Methods
 //

@@ -45,6 +45,9 @@ type Options struct {
 	// TruthROI places the ROIs of whole images from the manifest's
 	// ground-truth columns instead of the hand finder.
 	TruthROI bool
+	// RequireOpen makes the hand finder reject hands with fingers touching
+	// above a valley (palm.Options.RequireOpen).
+	RequireOpen bool
 	// Progress, if not nil, is called from one goroutine at a time as work
 	// advances: stage names the work ("extracting", "comparing").
 	Progress func(stage string, done, total int)
@@ -238,6 +241,9 @@ func Run(m *dataset.Manifest, opts *Options) (*Result, error) {
 func roiSource(o *Options) string {
 	if o.TruthROI {
 		return "whole images: ground-truth columns of the manifest; ROI images as they are"
+	}
+	if o.RequireOpen {
+		return "whole images: " + finderName + ", hands with fingers touching above a valley rejected; ROI images as they are"
 	}
 	return "whole images: " + finderName + "; ROI images as they are"
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/palmid/palmid/internal/dataset"
+	"github.com/palmid/palmid/palm"
 	"github.com/palmid/palmid/synth"
 )
 
@@ -213,6 +214,25 @@ func TestWholeImagesFindROI(t *testing.T) {
 				t.Errorf("%s: unexpected reason %q", mod, reason)
 			}
 		}
+	}
+	// RequireOpen rejects more of them, all with fingers closed
+	ro, err := Run(readManifest(t, dir), &Options{Sets: []string{"synth"}, Method: PalmCode, RequireOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := palm.ErrFingersClosed.Error()
+	more := 0
+	for _, mod := range []string{"visible-hand", "nir-palm", "nir-vein"} {
+		g, h := find(t, r, "synth", mod, PalmCode), find(t, ro, "synth", mod, PalmCode)
+		for reason, n := range h.FTA.Reasons {
+			if d := n - g.FTA.Reasons[reason]; d < 0 || (d > 0 && reason != closed) {
+				t.Errorf("%s, RequireOpen: %d failures %q, %d without it", mod, n, reason, g.FTA.Reasons[reason])
+			}
+		}
+		more += h.FTA.Failures - g.FTA.Failures
+	}
+	if more == 0 {
+		t.Error("RequireOpen rejected no hand more")
 	}
 }
 

@@ -88,14 +88,14 @@ func (p palmHand) cut(img image.Image) (*image.Gray, error) { return p.h.Cut(img
 // folder, the finder's drawing of what it saw (contour, keypoints, ROI
 // square) is written next to the ROI, for failures too when the finder got
 // that far.
-func findHand(img image.Image, e dataset.Entry, debugDir string) (hand, error) {
-	var opts *palm.Options
+func findHand(img image.Image, e dataset.Entry, debugDir string, requireOpen bool) (hand, error) {
+	opts := &palm.Options{RequireOpen: requireOpen}
 	if debugDir != "" {
-		opts = &palm.Options{Sink: func(name string, im image.Image) {
+		opts.Sink = func(name string, im image.Image) {
 			if name == "contour" {
 				writePNG(strings.TrimSuffix(debugName(debugDir, e), ".png")+"-contour.png", im)
 			}
-		}}
+		}
 	}
 	h, err := palm.FindROI(img, opts)
 	if err != nil {
@@ -304,7 +304,7 @@ func acquire(m *dataset.Manifest, it *item, o *Options) (*image.Gray, hand, erro
 	if o.TruthROI {
 		h, err = truthHand(it.e, img)
 	} else {
-		h, err = findHand(img, it.e, o.DebugDir)
+		h, err = findHand(img, it.e, o.DebugDir, o.RequireOpen)
 	}
 	if err != nil {
 		it.roiErr = err
