@@ -56,13 +56,7 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 	hd.ROI = cutROI(img, fr, size)
 	q := &hd.Quality
 	q.Scale = fr.Side / float64(size)
-	nOpen := 0
-	for _, o := range f.open {
-		if o {
-			nOpen++
-		}
-	}
-	q.Openness = float64(nOpen) / 3
+	q.Openness = float64(openValleys(f.open)) / 3
 	mask := f.comp.full(wk.w, wk.h)
 	inside, med, clipped := wk.roiStats(mask, fr)
 	q.Inside = inside / insideFrac
@@ -92,6 +86,17 @@ func (wk *work) finish(img image.Image, f *found, size int, sink func(string, im
 		return hd, fmt.Errorf("%w: focus score %.2f, want %.2f", ErrTooBlurry, q.Focus, minFocus)
 	}
 	return hd, nil
+}
+
+// openValleys counts the valleys with a gap between the fingers above.
+func openValleys(open [3]bool) int {
+	n := 0
+	for _, o := range open {
+		if o {
+			n++
+		}
+	}
+	return n
 }
 
 // roiStats samples the ROI square on a 24 x 24 grid of the working image:

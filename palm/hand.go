@@ -207,13 +207,7 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	}
 	hd, err := wk.finish(img, best, size, sink)
 	if err == nil && requireOpen {
-		n := 0
-		for _, o := range hd.Landmarks.Open {
-			if !o {
-				n++
-			}
-		}
-		if n > 0 {
+		if n := 3 - openValleys(hd.Landmarks.Open); n > 0 {
 			return hd, fmt.Errorf("%w: the fingers touch above %d of the 3 valleys (RequireOpen): spread them", ErrFingersClosed, n)
 		}
 	}

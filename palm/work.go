@@ -20,7 +20,7 @@ type work struct {
 	cb, cr []float32 // BT.601 chroma in [0, 255], nil for grey images
 	colour bool
 	hbuf   []hypo       // fingers' hypotheses, reused from call to call
-	bufs   []*[]float32 // pooled buffers of lum, cb and cr (release)
+	bufs   []*[]float32 // pooled buffers: lum, cb, cr and findHand's (release)
 }
 
 // scratch returns a pooled buffer of n float32 (content unspecified) that
