@@ -64,6 +64,18 @@ func TestROICommandRejects(t *testing.T) {
 	if !strings.Contains(out.String(), "rejected: palm: image too small") {
 		t.Errorf("no rejection reason:\n%s", out.String())
 	}
+	// a hand with fingers touching above two valleys (see palm's
+	// TestRequireOpen) passes, and fails with --require-open
+	closed := filepath.Join(dir, "closed.png")
+	savePNG(t, closed, synth.NewIdentity(31, 1).Render(synth.NIRPalm, 0, &synth.Options{Difficulty: synth.Realistic}).Image)
+	out.Reset()
+	if code := run([]string{"roi", closed}, &out, &errb); code != 0 {
+		t.Errorf("roi on a hand with closed fingers exited %d, want 0:\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"roi", closed, "--require-open"}, &out, &errb); code != 1 || !strings.Contains(out.String(), "rejected: palm: fingers closed") {
+		t.Errorf("roi --require-open on a hand with closed fingers exited %d, want 1 and a rejection:\n%s", code, out.String())
+	}
 	for _, args := range [][]string{{"roi"}, {"roi", in, "extra"}, {"roi", filepath.Join(dir, "missing.png")}} {
 		out.Reset()
 		errb.Reset()
