@@ -242,10 +242,11 @@ func roiSource(o *Options) string {
 	if o.TruthROI {
 		return "whole images: ground-truth columns of the manifest; ROI images as they are"
 	}
+	finder := finderName
 	if o.RequireOpen {
-		return "whole images: " + finderName + ", hands with fingers touching above a valley rejected; ROI images as they are"
+		finder += ", hands with fingers touching above a valley rejected"
 	}
-	return "whole images: " + finderName + "; ROI images as they are"
+	return "whole images: " + finder + "; ROI images as they are"
 }
 
 // groupKey orders groups by set, then modality.
