@@ -128,11 +128,11 @@ type node struct {
 	t    tensor.Tensor
 }
 
-func (n *node) ID() int64                     { return n.id }
-func (n *node) SetName(s string)              { n.name = s }
-func (n *node) GetName() string               { return n.name }
+func (n *node) ID() int64                       { return n.id }
+func (n *node) SetName(s string)                { n.name = s }
+func (n *node) GetName() string                 { return n.name }
 func (n *node) SetTensor(t tensor.Tensor) error { n.t = t; return nil }
-func (n *node) GetTensor() tensor.Tensor      { return n.t }
+func (n *node) GetTensor() tensor.Tensor        { return n.t }
 
 // builder is the onnx-go backend: a weighted directed graph whose edges run
 // from an operator's output to its inputs, weighted by the input's place,
