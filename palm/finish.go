@@ -23,18 +23,23 @@ const (
 
 // finish maps the hand found in the working image to the input image, judges
 // its quality and cuts the ROI.
-func (wk *work) finish(img image.Image, f *found, size int, sink func(string, image.Image)) (*Hand, error) {
+func (wk *work) finish(img image.Image, f *found, size int, classic bool, sink func(string, image.Image)) (*Hand, error) {
 	hd := &Hand{size: size, w: wk.fw, h: wk.fh}
 	lm := &hd.Landmarks
 	for k := range 3 {
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
-	wk.refineValleys(img, f, &lm.Valleys)
+	if classic {
+		wk.refineValleys(img, f, &lm.Valleys)
+	}
 	wk.seamValleys(img, f, &lm.Valleys)
 	for k := range 4 {
 		lm.Tips[k] = wk.toImage(f.tips[k].X, f.tips[k].Y)
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
+	if !classic {
+		wk.netValleys(img, &lm.Valleys, lm.Centre)
+	}
 	lm.Side = f.side
 	lm.Open = f.open
 	lm.Thumb = f.thumb

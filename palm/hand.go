@@ -158,6 +158,9 @@ type Options struct {
 	// captures with all valleys open matched as well as with ground-truth
 	// ROIs, pairs with a closed valley much worse (see the package doc).
 	RequireOpen bool
+	// ClassicValleys places the valleys by the image cues alone, without
+	// the learned refinement (see the package doc), for comparison.
+	ClassicValleys bool
 }
 
 const defaultROISize = 128
@@ -178,13 +181,14 @@ const (
 func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	size := defaultROISize
 	var sink func(string, image.Image)
-	requireOpen := false
+	requireOpen, classic := false, false
 	if opts != nil {
 		if opts.ROISize != 0 {
 			size = opts.ROISize
 		}
 		sink = opts.Sink
 		requireOpen = opts.RequireOpen
+		classic = opts.ClassicValleys
 	}
 	if size < 16 || size > 1024 {
 		return nil, fmt.Errorf("palm: ROISize %d outside [16, 1024]", size)
@@ -205,7 +209,7 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	if err != nil {
 		return nil, err
 	}
-	hd, err := wk.finish(img, best, size, sink)
+	hd, err := wk.finish(img, best, size, classic, sink)
 	if err == nil && requireOpen {
 		if n := 3 - openValleys(hd.Landmarks.Open); n > 0 {
 			return hd, fmt.Errorf("%w: the fingers touch above %d of the 3 valleys (RequireOpen): spread them", ErrFingersClosed, n)

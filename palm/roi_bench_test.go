@@ -22,21 +22,29 @@ func cpuTime() time.Duration {
 // and 640 x 480 NIR palm frames, cycling through eight captures of each
 // (some hands are found by the first segmentation, others need several).
 // Besides wall time it reports the CPU time per call (cpu-ms/op), which a
-// busy shared machine disturbs less.
+// busy shared machine disturbs less. The "-classic" runs leave out the
+// learned valley refinement (Options.ClassicValleys).
 func BenchmarkFindROI(b *testing.B) {
 	for _, m := range []synth.Modality{synth.Phone, synth.NIRPalm} {
 		var imgs []image.Image
 		for i := range 8 {
 			imgs = append(imgs, synth.NewIdentity(roiEvalSeed, i).Render(m, 0, nil).Image)
 		}
-		b.Run(m.String(), func(b *testing.B) {
-			t0 := cpuTime()
-			i := 0
-			for b.Loop() {
-				FindROI(imgs[i%len(imgs)], nil)
-				i++
+		for _, classic := range []bool{false, true} {
+			name := m.String()
+			if classic {
+				name += "-classic"
 			}
-			b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
-		})
+			b.Run(name, func(b *testing.B) {
+				opts := &Options{ClassicValleys: classic}
+				t0 := cpuTime()
+				i := 0
+				for b.Loop() {
+					FindROI(imgs[i%len(imgs)], opts)
+					i++
+				}
+				b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
+			})
+		}
 	}
 }

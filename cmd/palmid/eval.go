@@ -20,7 +20,7 @@ func init() {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("eval", "--data DIR [--method auto|ncc|palmcode|vein|fused] [--sets a,b] [--json] [--debug DIR] [--require-open]", stderr)
+	fs := newFlags("eval", "--data DIR [--method auto|ncc|palmcode|vein|fused] [--sets a,b] [--json] [--debug DIR] [--require-open] [--classic-valleys]", stderr)
 	data := fs.String("data", "", "folder holding MANIFEST.tsv and the images it lists (required)")
 	method := fs.String("method", evalrun.Auto, "recognition method: "+strings.Join(evalrun.Methods, ", "))
 	sets := fs.String("sets", "", "comma-separated sets to evaluate (empty: all)")
@@ -28,6 +28,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	debug := fs.String("debug", "", "write every ROI as a PNG and failures.tsv to this folder (empty: write nothing)")
 	truth := fs.Bool("truth-roi", false, "cut whole images at the manifest's ground-truth ROI (synth data sets) instead of finding the hand")
 	requireOpen := fs.Bool("require-open", false, "reject whole-hand images with fingers touching above a valley (palm.Options.RequireOpen)")
+	classic := fs.Bool("classic-valleys", false, "place the valleys without the learned refinement (palm.Options.ClassicValleys), for comparison")
 	workers := fs.Int("workers", 2, "parallel workers")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -50,7 +51,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o := &evalrun.Options{Method: *method, Workers: *workers, DebugDir: *debug, TruthROI: *truth, RequireOpen: *requireOpen}
+	o := &evalrun.Options{Method: *method, Workers: *workers, DebugDir: *debug, TruthROI: *truth, RequireOpen: *requireOpen, ClassicValleys: *classic}
 	if *sets != "" {
 		for _, s := range strings.Split(*sets, ",") {
 			if s = strings.TrimSpace(s); s != "" {

@@ -27,10 +27,11 @@ func init() {
 }
 
 func runROI(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("roi", "IMAGE [--debug out.png] [--out roi.png] [--size N] [--require-open]", stderr)
+	fs := newFlags("roi", "IMAGE [--debug out.png] [--out roi.png] [--size N] [--require-open] [--classic-valleys]", stderr)
 	debug := fs.String("debug", "", "write a debug PNG: silhouette, outline, valleys (red), fingertips (blue), centre (yellow), ROI square (cyan), then the mask and the ROI")
 	out := fs.String("out", "", "write the ROI as a PNG (also when the capture is rejected, if a ROI was cut)")
 	size := fs.Int("size", 128, "ROI side in pixels")
+	classic := fs.Bool("classic-valleys", false, "place the valleys without the learned refinement (palm.Options.ClassicValleys)")
 	requireOpen := fs.Bool("require-open", false, "reject a hand with fingers touching above a valley (palm.Options.RequireOpen)")
 	// IMAGE may come before or after the flags.
 	var path string
@@ -61,7 +62,7 @@ func runROI(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	seen := map[string]image.Image{}
-	hd, ferr := palm.FindROI(img, &palm.Options{ROISize: *size, RequireOpen: *requireOpen, Sink: func(name string, im image.Image) {
+	hd, ferr := palm.FindROI(img, &palm.Options{ROISize: *size, RequireOpen: *requireOpen, ClassicValleys: *classic, Sink: func(name string, im image.Image) {
 		seen[name] = im
 	}})
 	if hd == nil && ferr != nil && !isRejection(ferr) {

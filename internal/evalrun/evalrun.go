@@ -48,6 +48,9 @@ type Options struct {
 	// RequireOpen makes the hand finder reject hands with fingers touching
 	// above a valley (palm.Options.RequireOpen).
 	RequireOpen bool
+	// ClassicValleys places the valleys without the learned refinement
+	// (palm.Options.ClassicValleys), for comparison.
+	ClassicValleys bool
 	// Progress, if not nil, is called from one goroutine at a time as work
 	// advances: stage names the work ("extracting", "comparing").
 	Progress func(stage string, done, total int)
@@ -243,6 +246,9 @@ func roiSource(o *Options) string {
 		return "whole images: ground-truth columns of the manifest; ROI images as they are"
 	}
 	finder := finderName
+	if o.ClassicValleys {
+		finder += ", valleys by the image cues alone"
+	}
 	if o.RequireOpen {
 		finder += ", hands with fingers touching above a valley rejected"
 	}

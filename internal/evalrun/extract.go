@@ -88,8 +88,8 @@ func (p palmHand) cut(img image.Image) (*image.Gray, error) { return p.h.Cut(img
 // folder, the finder's drawing of what it saw (contour, keypoints, ROI
 // square) is written next to the ROI, for failures too when the finder got
 // that far.
-func findHand(img image.Image, e dataset.Entry, debugDir string, requireOpen bool) (hand, error) {
-	opts := &palm.Options{RequireOpen: requireOpen}
+func findHand(img image.Image, e dataset.Entry, debugDir string, o *Options) (hand, error) {
+	opts := &palm.Options{RequireOpen: o.RequireOpen, ClassicValleys: o.ClassicValleys}
 	if debugDir != "" {
 		opts.Sink = func(name string, im image.Image) {
 			if name == "contour" {
@@ -304,7 +304,7 @@ func acquire(m *dataset.Manifest, it *item, o *Options) (*image.Gray, hand, erro
 	if o.TruthROI {
 		h, err = truthHand(it.e, img)
 	} else {
-		h, err = findHand(img, it.e, o.DebugDir, o.RequireOpen)
+		h, err = findHand(img, it.e, o.DebugDir, o)
 	}
 	if err != nil {
 		it.roiErr = err

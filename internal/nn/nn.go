@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	onnx "github.com/owulveryck/onnx-go"
 	"github.com/viterin/vek/vek32"
@@ -42,6 +43,7 @@ type Model struct {
 	sizes     []int // elements of each value
 	outVal    int
 	maxScrach int
+	bufs      sync.Pool // *[][]float32: the values and, last, the scratch
 }
 
 // step is one operator: it reads values args and writes value dst.
@@ -71,12 +73,19 @@ func (m *Model) Run(in, out []float32) ([]float32, error) {
 	if len(in) != prod(m.in) {
 		return nil, fmt.Errorf("nn: input has %d values, the model takes %v", len(in), m.in)
 	}
-	v := make([][]float32, m.nval)
-	v[0] = in
-	for i := 1; i < m.nval; i++ {
-		v[i] = make([]float32, m.sizes[i])
+	vp, _ := m.bufs.Get().(*[][]float32)
+	if vp == nil {
+		b := make([][]float32, m.nval+1)
+		for i := 1; i < m.nval; i++ {
+			b[i] = make([]float32, m.sizes[i])
+		}
+		b[m.nval] = make([]float32, m.maxScrach)
+		vp = &b
 	}
-	scratch := make([]float32, m.maxScrach)
+	defer m.bufs.Put(vp)
+	v := (*vp)[:m.nval]
+	v[0] = in
+	scratch := (*vp)[m.nval]
 	for i := range m.steps {
 		s := &m.steps[i]
 		s.run(s, v, scratch)
@@ -269,7 +278,7 @@ func (g *builder) compile(inID, outID int64) (*Model, error) {
 		shapes = append(shapes, outShape)
 		m.sizes = append(m.sizes, prod(outShape))
 		if s.op == "Conv" {
-			m.maxScrach = max(m.maxScrach, s.shapeIn[1]*s.k[0]*s.k[1]*s.shapeOut[2]*s.shapeOut[3])
+			m.maxScrach = max(m.maxScrach, s.shapeIn[1]*s.k[0]*s.k[1]*s.shapeOut[2]*s.shapeOut[3]+s.shapeIn[1]*(s.shapeIn[2]+2*s.pad[0])*(s.shapeIn[3]+2*s.pad[1]))
 		}
 		m.steps = append(m.steps, s)
 	}
@@ -594,9 +603,10 @@ func binary(s *step, v [][]float32, _ []float32) {
 	}
 }
 
-// conv is an im2col convolution: the input windows laid out as a K x P
-// matrix (K = C kh kw, P the output pixels) multiplied by the M x K
-// weights.
+// conv is an im2col convolution: the input windows are laid out as a K x P
+// matrix (K = C kh kw values per window, P output pixels) and multiplied
+// by the M x K filters with vek's SIMD matrix product (serial for these
+// small sizes).
 func conv(s *step, v [][]float32, scratch []float32) {
 	x, y := v[s.args[0]], v[s.dst]
 	n, c, h, w := s.shapeIn[0], s.shapeIn[1], s.shapeIn[2], s.shapeIn[3]
@@ -605,31 +615,7 @@ func conv(s *step, v [][]float32, scratch []float32) {
 	K, P := c*kh*kw, oh*ow
 	col := scratch[:K*P]
 	for b := range n {
-		xb := x[b*c*h*w : (b+1)*c*h*w]
-		for ci := range c {
-			for ky := range kh {
-				for kx := range kw {
-					row := col[((ci*kh+ky)*kw+kx)*P:][:P]
-					for oy := range oh {
-						iy := oy*s.stride[0] - s.pad[0] + ky*s.dil[0]
-						r := row[oy*ow : (oy+1)*ow]
-						if iy < 0 || iy >= h {
-							clear(r)
-							continue
-						}
-						src := xb[(ci*h+iy)*w : (ci*h+iy+1)*w]
-						for ox := range ow {
-							ix := ox*s.stride[1] - s.pad[1] + kx*s.dil[1]
-							if ix < 0 || ix >= w {
-								r[ox] = 0
-							} else {
-								r[ox] = src[ix]
-							}
-						}
-					}
-				}
-			}
-		}
+		im2colRows(s, x[b*c*h*w:(b+1)*c*h*w], col, scratch[K*P:], c, h, w)
 		yb := y[b*m*P : (b+1)*m*P]
 		vek32.MatMul_Into(yb, s.w, col, K)
 		if s.b != nil {
@@ -640,11 +626,81 @@ func conv(s *step, v [][]float32, scratch []float32) {
 	}
 }
 
+// im2colRows lays out the input windows as K rows of P output pixels.
+// With stride and dilation 1, the input is first copied into a zero-padded
+// plane (pad, at the end of col's scratch) and every row of a window row is
+// one copy.
+func im2colRows(s *step, xb, col, pad []float32, c, h, w int) {
+	oh, ow := s.shapeOut[2], s.shapeOut[3]
+	kh, kw := s.k[0], s.k[1]
+	P := oh * ow
+	if s.stride == [2]int{1, 1} && s.dil == [2]int{1, 1} {
+		ph, pw := h+2*s.pad[0], w+2*s.pad[1]
+		pad = pad[:c*ph*pw]
+		clear(pad)
+		for ci := range c {
+			for y := range h {
+				copy(pad[(ci*ph+y+s.pad[0])*pw+s.pad[1]:], xb[(ci*h+y)*w:(ci*h+y+1)*w])
+			}
+		}
+		for ci := range c {
+			for ky := range kh {
+				for kx := range kw {
+					kk := (ci*kh+ky)*kw + kx
+					for oy := range oh {
+						src := pad[(ci*ph+oy+ky)*pw+kx:]
+						copy(col[kk*P+oy*ow:][:ow], src[:ow])
+					}
+				}
+			}
+		}
+		return
+	}
+	for ci := range c {
+		for ky := range kh {
+			for kx := range kw {
+				kk := (ci*kh+ky)*kw + kx
+				for oy := range oh {
+					r := col[kk*P+oy*ow:][:ow]
+					iy := oy*s.stride[0] - s.pad[0] + ky*s.dil[0]
+					if iy < 0 || iy >= h {
+						clear(r)
+						continue
+					}
+					src := xb[(ci*h+iy)*w : (ci*h+iy+1)*w]
+					ix := -s.pad[1] + kx*s.dil[1]
+					for ox := range r {
+						if ix >= 0 && ix < w {
+							r[ox] = src[ix]
+						} else {
+							r[ox] = 0
+						}
+						ix += s.stride[1]
+					}
+				}
+			}
+		}
+	}
+}
+
 func pool(s *step, v [][]float32, _ []float32) {
 	x, y := v[s.args[0]], v[s.dst]
 	n, c, h, w := s.shapeIn[0], s.shapeIn[1], s.shapeIn[2], s.shapeIn[3]
 	oh, ow := s.shapeOut[2], s.shapeOut[3]
 	avg := s.op == "AveragePool"
+	if !avg && s.k == [2]int{2, 2} && s.stride == [2]int{2, 2} && s.pad == [2]int{} && s.dil == [2]int{1, 1} {
+		for p := range n * c {
+			xp, yp := x[p*h*w:(p+1)*h*w], y[p*oh*ow:(p+1)*oh*ow]
+			for oy := range oh {
+				r0, r1 := xp[2*oy*w:][:2*ow], xp[(2*oy+1)*w:][:2*ow]
+				yr := yp[oy*ow:][:ow]
+				for ox := range yr {
+					yr[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
+				}
+			}
+		}
+		return
+	}
 	for p := range n * c {
 		xp, yp := x[p*h*w:(p+1)*h*w], y[p*oh*ow:(p+1)*oh*ow]
 		for oy := range oh {

@@ -1,0 +1,148 @@
+package palm
+
+import (
+	_ "embed"
+	"fmt"
+	"image"
+	"math"
+	"sync"
+
+	"github.com/palmid/palmid/internal/fimg"
+	"github.com/palmid/palmid/internal/nn"
+	"github.com/palmid/palmid/internal/roi"
+)
+
+// The valley networks (see "Learned valley refinement" in the package doc)
+// and how their input is cut: a square of side valleyField D about the
+// valley, in the ROI frame's axes (fingers up, index finger on the right),
+// valleyIn pixels wide, each the mean of up to 6 x 6 bilinear samples of
+// the input image (cutROI's sampling). palm/models/train_valley.py trains
+// them on patches cut the same way, 96 pixels over 1.2 D
+// (TestValleyPatches), whose central 0.8 D it averages down to 32 pixels.
+var (
+	//go:embed models/valley-phone.onnx
+	valleyPhoneONNX []byte
+	//go:embed models/valley-nir.onnx
+	valleyNIRONNX []byte
+)
+
+const (
+	valleyField = 0.8  // patch side, in units of the valley distance D
+	valleyIn    = 32   // network input side, pixels
+	valleyReach = 0.35 // D: a larger move is outside what it learnt; the valley stays
+)
+
+// valleyNets loads the embedded networks once: [0] for colour photos, [1]
+// for grey (NIR) frames.
+var valleyNets = sync.OnceValues(func() ([2]*nn.Model, error) {
+	var nets [2]*nn.Model
+	for i, b := range [][]byte{valleyPhoneONNX, valleyNIRONNX} {
+		m, err := nn.Load(b)
+		if err != nil {
+			return nets, err
+		}
+		if s := m.InputShape(); len(s) != 4 || s[1] != 1 || s[2] != valleyIn || s[3] != valleyIn || len(m.OutputShape()) != 2 || m.OutputShape()[1] != 2 {
+			return nets, fmt.Errorf("palm: valley network %d takes %v and gives %v", i, s, m.OutputShape())
+		}
+		nets[i] = m
+	}
+	return nets, nil
+})
+
+// netValleys moves each valley to where the valley network puts it. The
+// network looks at the valley's neighbourhood in the input image, in the
+// frame the valleys and the palm centre define, and answers the valley's
+// offset in units of D.
+func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point) {
+	nets, err := valleyNets()
+	if err != nil {
+		return // the embedded models load: TestValleyNets
+	}
+	net := nets[1]
+	if wk.colour {
+		net = nets[0]
+	}
+	rp := func(p Point) roi.Point { return roi.Point{X: p.X, Y: p.Y} }
+	fr, ok := roi.FromValleys(rp(v[0]), rp(v[2]), rp(centre))
+	if !ok {
+		return
+	}
+	D := dist(v[0], v[2])
+	var frames [3]roi.Frame
+	for k, p := range v {
+		frames[k] = roi.Frame{Centre: rp(p), X: fr.X, Y: fr.Y, Side: valleyField * D}
+	}
+	in := make([]float32, valleyIn*valleyIn)
+	var out []float32
+	for k, g := range cutPatches(img, frames[:], valleyIn) {
+		for i, b := range g.Pix {
+			in[i] = float32(b)
+		}
+		standardise(in)
+		out, err = net.Run(in, out)
+		if err != nil {
+			return
+		}
+		dx, dy := float64(out[0]), float64(out[1])
+		p := Point{v[k].X + D*(dx*fr.X.X+dy*fr.Y.X), v[k].Y + D*(dx*fr.X.Y+dy*fr.Y.Y)}
+		if dist(p, v[k]) <= valleyReach*D && !math.IsNaN(p.X+p.Y) {
+			v[k] = p
+		}
+	}
+}
+
+// cutPatches cuts the squares of frames as cutROI does, converting the
+// region they cover to grey once.
+func cutPatches(img image.Image, frames []roi.Frame, size int) []*image.Gray {
+	b := img.Bounds()
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, f := range frames {
+		for _, p := range f.Corners() {
+			x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
+			x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
+		}
+	}
+	out := make([]*image.Gray, len(frames))
+	if math.IsNaN(x0+y0+x1+y1) || x1-x0 > 1e6 || y1-y0 > 1e6 {
+		for i := range out {
+			out[i] = image.NewGray(image.Rect(0, 0, size, size))
+		}
+		return out
+	}
+	r := image.Rect(int(math.Floor(x0))-2, int(math.Floor(y0))-2, int(math.Ceil(x1))+3, int(math.Ceil(y1))+3)
+	r = r.Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if r.Empty() {
+		for i := range out {
+			out[i] = image.NewGray(image.Rect(0, 0, size, size))
+		}
+		return out
+	}
+	crop := greyRect(img, r)
+	for i, f := range frames {
+		f.Centre = roi.Point{X: f.Centre.X - float64(r.Min.X), Y: f.Centre.Y - float64(r.Min.Y)}
+		out[i] = f.CutTo(fimg.New(size, size), crop).Gray()
+	}
+	return out
+}
+
+// standardise scales in (grey levels 0 to 255) to zero mean and unit
+// standard deviation, as train_valley.py does: n - 1 in the denominator,
+// as PyTorch's std, and 1e-3 added to the deviation.
+func standardise(in []float32) {
+	var sum float64
+	for _, a := range in {
+		sum += float64(a)
+	}
+	mean := sum / float64(len(in))
+	var ss float64
+	for _, a := range in {
+		d := float64(a) - mean
+		ss += d * d
+	}
+	sd := math.Sqrt(ss / float64(len(in)-1))
+	inv := 1 / (sd + 1e-3)
+	for i, a := range in {
+		in[i] = float32((float64(a) - mean) * inv)
+	}
+}
