@@ -29,7 +29,7 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, sink f
 	for k := range 3 {
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
-	if classic {
+	if classic || !wk.colour {
 		wk.refineValleys(img, f, &lm.Valleys)
 	}
 	wk.seamValleys(img, f, &lm.Valleys)
@@ -38,7 +38,7 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, sink f
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
 	if !classic {
-		wk.netValleys(img, &lm.Valleys, lm.Centre)
+		wk.netValleys(img, &lm.Valleys, lm.Centre, f.open)
 	}
 	lm.Side = f.side
 	lm.Open = f.open

