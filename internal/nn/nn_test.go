@@ -126,3 +126,32 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestRunConcurrent runs one model from several goroutines (go test -race):
+// every run must give the single-threaded result.
+func TestRunConcurrent(t *testing.T) {
+	data, g := readGolden(t, "mixed")
+	m, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := m.Run(g.Input, nil)
+	errs := make(chan string, 8)
+	for range 4 {
+		go func() {
+			for range 50 {
+				got, _ := m.Run(g.Input, nil)
+				if diff := cmp.Diff(want, got); diff != "" {
+					errs <- diff
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if d := <-errs; d != "" {
+			t.Errorf("a concurrent run differs:\n%s", d)
+		}
+	}
+}
