@@ -238,23 +238,42 @@ func (h *Hand) Cut(img image.Image) (*image.Gray, error) {
 // cutROI cuts the ROI of frame f from img as roi.Frame.CutTo does on
 // fimg.FromImage(img), converting only the pixels the square covers.
 func cutROI(img image.Image, f roi.Frame, size int) *image.Gray {
+	return cutSquares(img, []roi.Frame{f}, size)[0]
+}
+
+// cutSquares cuts the squares of frames (size x size pixels each) from
+// img, converting the region they cover to grey once.
+func cutSquares(img image.Image, frames []roi.Frame, size int) []*image.Gray {
 	b := img.Bounds()
-	c := f.Corners()
 	x0, y0 := math.Inf(1), math.Inf(1)
 	x1, y1 := math.Inf(-1), math.Inf(-1)
-	for _, p := range c {
-		x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
-		x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
+	for _, f := range frames {
+		for _, p := range f.Corners() {
+			x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
+			x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
+		}
+	}
+	out := make([]*image.Gray, len(frames))
+	if math.IsNaN(x0+y0+x1+y1) || x1-x0 > 1e6 || y1-y0 > 1e6 {
+		for i := range out {
+			out[i] = image.NewGray(image.Rect(0, 0, size, size))
+		}
+		return out
 	}
 	r := image.Rect(int(math.Floor(x0))-2, int(math.Floor(y0))-2, int(math.Ceil(x1))+3, int(math.Ceil(y1))+3)
 	r = r.Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
 	if r.Empty() {
-		return image.NewGray(image.Rect(0, 0, size, size))
+		for i := range out {
+			out[i] = image.NewGray(image.Rect(0, 0, size, size))
+		}
+		return out
 	}
 	crop := greyRect(img, r)
-	g := f
-	g.Centre = roi.Point{X: f.Centre.X - float64(r.Min.X), Y: f.Centre.Y - float64(r.Min.Y)}
-	return g.CutTo(fimg.New(size, size), crop).Gray()
+	for i, f := range frames {
+		f.Centre = roi.Point{X: f.Centre.X - float64(r.Min.X), Y: f.Centre.Y - float64(r.Min.Y)}
+		out[i] = f.CutTo(fimg.New(size, size), crop).Gray()
+	}
+	return out
 }
 
 // grey8[v] is float32(v) / 255, fimg.FromImage's grey level of an 8-bit

@@ -7,7 +7,6 @@ import (
 	"math"
 	"sync"
 
-	"github.com/palmid/palmid/internal/fimg"
 	"github.com/palmid/palmid/internal/nn"
 	"github.com/palmid/palmid/internal/roi"
 )
@@ -84,7 +83,7 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open [3]b
 	}
 	in := make([]float32, valleyIn*valleyIn)
 	var out []float32
-	for i, g := range cutPatches(img, frames, valleyIn) {
+	for i, g := range cutSquares(img, frames, valleyIn) {
 		k := ks[i]
 		for i, b := range g.Pix {
 			in[i] = float32(b)
@@ -100,41 +99,6 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open [3]b
 			v[k] = p
 		}
 	}
-}
-
-// cutPatches cuts the squares of frames as cutROI does, converting the
-// region they cover to grey once.
-func cutPatches(img image.Image, frames []roi.Frame, size int) []*image.Gray {
-	b := img.Bounds()
-	x0, y0 := math.Inf(1), math.Inf(1)
-	x1, y1 := math.Inf(-1), math.Inf(-1)
-	for _, f := range frames {
-		for _, p := range f.Corners() {
-			x0, y0 = math.Min(x0, p.X), math.Min(y0, p.Y)
-			x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
-		}
-	}
-	out := make([]*image.Gray, len(frames))
-	if math.IsNaN(x0+y0+x1+y1) || x1-x0 > 1e6 || y1-y0 > 1e6 {
-		for i := range out {
-			out[i] = image.NewGray(image.Rect(0, 0, size, size))
-		}
-		return out
-	}
-	r := image.Rect(int(math.Floor(x0))-2, int(math.Floor(y0))-2, int(math.Ceil(x1))+3, int(math.Ceil(y1))+3)
-	r = r.Intersect(image.Rect(0, 0, b.Dx(), b.Dy()))
-	if r.Empty() {
-		for i := range out {
-			out[i] = image.NewGray(image.Rect(0, 0, size, size))
-		}
-		return out
-	}
-	crop := greyRect(img, r)
-	for i, f := range frames {
-		f.Centre = roi.Point{X: f.Centre.X - float64(r.Min.X), Y: f.Centre.Y - float64(r.Min.Y)}
-		out[i] = f.CutTo(fimg.New(size, size), crop).Gray()
-	}
-	return out
 }
 
 // standardise scales in (grey levels 0 to 255) to zero mean and unit

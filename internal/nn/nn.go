@@ -356,12 +356,9 @@ func (s *step) setup(a map[string]any, vin [][]int, consts []*node) ([]int, erro
 			}
 			s.b = b
 		}
-		if err := s.window(a, ws[2:]); err != nil {
+		oh, ow, err := s.window(a, ws[2:], x)
+		if err != nil {
 			return nil, err
-		}
-		oh, ow := s.outSize(x)
-		if oh <= 0 || ow <= 0 {
-			return nil, errors.New("kernel larger than the padded input")
 		}
 		s.shapeOut = []int{x[0], ws[0], oh, ow}
 		s.run = conv
@@ -383,12 +380,9 @@ func (s *step) setup(a map[string]any, vin [][]int, consts []*node) ([]int, erro
 		if len(k) != 2 {
 			return nil, errors.New("want a 2-d kernel_shape")
 		}
-		if err := s.window(a, k); err != nil {
+		oh, ow, err := s.window(a, k, x)
+		if err != nil {
 			return nil, err
-		}
-		oh, ow := s.outSize(x)
-		if oh <= 0 || ow <= 0 {
-			return nil, errors.New("kernel larger than the padded input")
 		}
 		s.shapeOut = []int{x[0], x[1], oh, ow}
 		s.run = pool
@@ -518,32 +512,36 @@ func (s *step) setup(a map[string]any, vin [][]int, consts []*node) ([]int, erro
 	return nil, errors.New("operator not supported")
 }
 
-// window reads the kernel, strides, pads and dilations of Conv and pools.
-func (s *step) window(a map[string]any, k []int) error {
+// window reads the kernel, strides, pads and dilations of Conv and pools
+// and returns the output's height and width for an input of shape x.
+func (s *step) window(a map[string]any, k, x []int) (oh, ow int, err error) {
 	st := attrInts(a, "strides", []int{1, 1})
 	pd := attrInts(a, "pads", []int{0, 0, 0, 0})
 	dl := attrInts(a, "dilations", []int{1, 1})
 	if len(k) != 2 || len(st) != 2 || len(pd) != 4 || len(dl) != 2 {
-		return errors.New("want 2-d kernel, strides, pads and dilations")
+		return 0, 0, errors.New("want 2-d kernel, strides, pads and dilations")
 	}
 	if pd[0] != pd[2] || pd[1] != pd[3] {
-		return errors.New("uneven padding")
+		return 0, 0, errors.New("uneven padding")
 	}
 	for i := range 2 {
 		if k[i] < 1 || st[i] < 1 || dl[i] < 1 || pd[i] < 0 || k[i] > 64 || pd[i] > 64 {
-			return fmt.Errorf("kernel %v, strides %v, pads %v, dilations %v", k, st, pd, dl)
+			return 0, 0, fmt.Errorf("kernel %v, strides %v, pads %v, dilations %v", k, st, pd, dl)
 		}
 	}
 	s.k, s.stride, s.pad, s.dil = [2]int{k[0], k[1]}, [2]int{st[0], st[1]}, [2]int{pd[0], pd[1]}, [2]int{dl[0], dl[1]}
-	return nil
-}
-
-func (s *step) outSize(x []int) (int, int) {
 	o := func(i int) int {
 		span := s.dil[i]*(s.k[i]-1) + 1
+		if x[2+i]+2*s.pad[i] < span {
+			return 0
+		}
 		return (x[2+i]+2*s.pad[i]-span)/s.stride[i] + 1
 	}
-	return o(0), o(1)
+	oh, ow = o(0), o(1)
+	if oh <= 0 || ow <= 0 {
+		return 0, 0, errors.New("kernel larger than the padded input")
+	}
+	return oh, ow, nil
 }
 
 func transpose(w []float32, r, c int) []float32 {
