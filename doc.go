@@ -24,7 +24,8 @@
 // Package palm finds the hand in a visible or NIR image, locates the finger
 // valleys, cuts a rotation- and scale-normalised square region of interest
 // (ROI) from the palm centre, judges its quality (focus, exposure, openness)
-// and extracts palmprint codes.
+// and extracts palmprint codes. A small convolutional network per modality,
+// trained on synth (palm/models), refines the valleys the image cues find.
 //
 // # Veins: vein
 //
@@ -66,6 +67,8 @@
 // vein templates on ROIs that palm.FindROI cuts.
 // Shared kernels live under internal/: fimg (float images), roi (the ROI
 // construction), ncc (a raw-pixel baseline matcher), imstat (image
-// statistics for realism checks), realism (synth against real palms) and
-// dataset (manifests of real and synthetic images).
+// statistics for realism checks), realism (synth against real palms),
+// dataset (manifests of real and synthetic images) and nn (the small ONNX
+// executor: onnx-go reads the file, palmid's own kernels on vek run it;
+// palm's valley networks use it, signature's embeddings will).
 package palmid

@@ -155,3 +155,25 @@ func TestRunConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRunValley times palm's NIR valley network (a 32 x 32 patch,
+// four convolutions and two dense layers), the model this executor runs
+// most; compare with PyTorch on one thread (testdata/bench_torch.py).
+func BenchmarkRunValley(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "palm", "models", "valley-nir.onnx"))
+	if err != nil {
+		b.Skip(err)
+	}
+	m, err := Load(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := make([]float32, prod(m.InputShape()))
+	for i := range in {
+		in[i] = float32(i%13)/6 - 1
+	}
+	var out []float32
+	for b.Loop() {
+		out, _ = m.Run(in, out)
+	}
+}
