@@ -83,8 +83,8 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open [3]b
 	}
 	in := make([]float32, valleyIn*valleyIn)
 	var out []float32
-	for i, g := range cutSquares(img, frames, valleyIn) {
-		k := ks[i]
+	for n, g := range cutSquares(img, frames, valleyIn) {
+		k := ks[n]
 		for i, b := range g.Pix {
 			in[i] = float32(b)
 		}

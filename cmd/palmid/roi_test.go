@@ -84,3 +84,30 @@ func TestROICommandRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestROICommandClassic checks that --classic-valleys reaches the hand
+// finder: on a synth phone photo the valleys differ from the default's.
+func TestROICommandClassic(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "hand.png")
+	savePNG(t, in, synth.NewIdentity(1, 0).Render(synth.Phone, 0, nil).Image)
+	valleys := func(args ...string) string {
+		var out, errb bytes.Buffer
+		if code := run(append([]string{"roi", in}, args...), &out, &errb); code != 0 {
+			t.Fatalf("roi %q exited %d: %s%s", args, code, out.String(), errb.String())
+		}
+		var lines []string
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(l, "valley") {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) != 3 {
+			t.Fatalf("roi %q printed %d valley lines:\n%s", args, len(lines), out.String())
+		}
+		return strings.Join(lines, "\n")
+	}
+	if a, b := valleys(), valleys("--classic-valleys"); a == b {
+		t.Errorf("--classic-valleys changed no valley:\n%s", a)
+	}
+}
