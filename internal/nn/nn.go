@@ -44,13 +44,13 @@ var ErrModel = errors.New("nn: unusable model")
 // Model is a network ready to run. It is safe for concurrent use: each Run
 // has its own buffers.
 type Model struct {
-	in, out   []int // input and output shapes, batch dimension included
-	steps     []step
-	nval      int   // values: 0 is the input
-	sizes     []int // elements of each value
-	outVal    int
-	maxScrach int
-	bufs      sync.Pool // *[][]float32: the values and, last, the scratch
+	in, out    []int // input and output shapes, batch dimension included
+	steps      []step
+	nval       int   // values: 0 is the input
+	sizes      []int // elements of each value
+	outVal     int
+	maxScratch int
+	bufs       sync.Pool // *[][]float32: the values and, last, the scratch
 }
 
 // step is one operator: it reads values args and writes value dst.
@@ -86,7 +86,7 @@ func (m *Model) Run(in, out []float32) ([]float32, error) {
 		for i := 1; i < m.nval; i++ {
 			b[i] = make([]float32, m.sizes[i])
 		}
-		b[m.nval] = make([]float32, m.maxScrach)
+		b[m.nval] = make([]float32, m.maxScratch)
 		vp = &b
 	}
 	defer m.bufs.Put(vp)
@@ -285,7 +285,7 @@ func (g *builder) compile(inID, outID int64) (*Model, error) {
 		shapes = append(shapes, outShape)
 		m.sizes = append(m.sizes, prod(outShape))
 		if s.op == "Conv" {
-			m.maxScrach = max(m.maxScrach, s.shapeIn[1]*s.k[0]*s.k[1]*s.shapeOut[2]*s.shapeOut[3]+s.shapeIn[1]*(s.shapeIn[2]+2*s.pad[0])*(s.shapeIn[3]+2*s.pad[1]))
+			m.maxScratch = max(m.maxScratch, s.shapeIn[1]*s.k[0]*s.k[1]*s.shapeOut[2]*s.shapeOut[3]+s.shapeIn[1]*(s.shapeIn[2]+2*s.pad[0])*(s.shapeIn[3]+2*s.pad[1]))
 		}
 		m.steps = append(m.steps, s)
 	}
