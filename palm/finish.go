@@ -29,6 +29,9 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, sink f
 	for k := range 3 {
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
+	// The valley network (netValleys, below) places every valley of a colour
+	// photo and the closed ones of a grey frame; the full-resolution
+	// refinement, which moves open valleys only, runs where it does not.
 	if classic || !wk.colour {
 		wk.refineValleys(img, f, &lm.Valleys)
 	}
