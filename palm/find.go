@@ -21,6 +21,7 @@ type found struct {
 	open    [3]bool
 	thumb   bool
 	side    Side
+	alt     *hypo   // the best hypothesis with the outer valleys the other way round, nil if none
 	score   float64
 	level   float64 // score as the acceptance thresholds see it (thumbAccept)
 	fingers int     // finger-like protrusions seen (for the error when there is no hand)
@@ -954,10 +955,21 @@ func (wk *work) fingers(f *found) {
 	if bi < 0 {
 		return
 	}
-	bi = vote(all, bi)
+	bi, ri := vote(all, bi)
 	s := all[bi]
-	f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.score, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.score, s.open
+	f.take(&s)
+	f.score = s.score
 	f.level = s.score - (thumbWeight-thumbAccept)*max(0, s.feat.dirThumb)
+	f.alt = nil
+	if ri >= 0 {
+		a := all[ri]
+		f.alt = &a
+	}
+}
+
+// take sets f's fingers, valleys and side to those of hypothesis s.
+func (f *found) take(s *hypo) {
+	f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.open
 }
 
 // vote returns the hypothesis of hs that wins a vote between the order of
@@ -965,12 +977,13 @@ func (wk *work) fingers(f *found) {
 // valleys lie within voteTol D of the best one's, in either order, adds
 // exp(its score less the best) to that order's side. The levels see the
 // same fingers at different cuts, so an order that many of them support
-// wins over one that a single level scores a little higher.
-func vote(hs []hypo, bi int) int {
+// wins over one that a single level scores a little higher. rev is the
+// best-scoring hypothesis of the losing order, -1 if there is none.
+func vote(hs []hypo, bi int) (win, rev int) {
 	b := hs[bi]
 	D := dist(b.valleys[0], b.valleys[2])
 	tol := voteTol * D
-	var same, rev float64
+	var same, revs float64
 	ri := -1
 	for i, h := range hs {
 		w := math.Exp(h.score - b.score)
@@ -978,16 +991,16 @@ func vote(hs []hypo, bi int) int {
 		case dist(h.valleys[0], b.valleys[0]) < tol && dist(h.valleys[2], b.valleys[2]) < tol:
 			same += w
 		case dist(h.valleys[0], b.valleys[2]) < tol && dist(h.valleys[2], b.valleys[0]) < tol:
-			rev += w
+			revs += w
 			if ri < 0 || h.score > hs[ri].score {
 				ri = i
 			}
 		}
 	}
-	if ri >= 0 && rev > same {
-		return ri
+	if ri >= 0 && revs > same {
+		return ri, bi
 	}
-	return bi
+	return bi, ri
 }
 
 // voteTol is the distance, in D, within which two hypotheses' valleys

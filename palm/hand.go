@@ -159,7 +159,9 @@ type Options struct {
 	// ROIs, pairs with a closed valley much worse (see the package doc).
 	RequireOpen bool
 	// ClassicValleys places the valleys by the image cues alone, without
-	// the learned refinement (see the package doc), for comparison.
+	// the learned steps (see the package doc): the valley networks'
+	// refinement and, on colour photos, the side network's check of which
+	// way round the fingers are. For comparison.
 	ClassicValleys bool
 }
 
@@ -208,6 +210,9 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	best, err := wk.findHand(sink)
 	if err != nil {
 		return nil, err
+	}
+	if !classic && wk.colour {
+		wk.checkSide(best)
 	}
 	hd, err := wk.finish(img, best, size, classic, sink)
 	if err == nil && requireOpen {
