@@ -21,7 +21,7 @@ type found struct {
 	open    [3]bool
 	thumb   bool
 	side    Side
-	alt     *hypo   // the best hypothesis with the outer valleys the other way round, nil if none
+	alt     *hypo // the best hypothesis with the outer valleys the other way round, nil if none
 	score   float64
 	level   float64 // score as the acceptance thresholds see it (thumbAccept)
 	fingers int     // finger-like protrusions seen (for the error when there is no hand)
