@@ -101,41 +101,42 @@ func (wk *work) sideInput(f *found, v0, v2 Point, in []float32) bool {
 		return false
 	}
 	side := sideField * dist(v0, v2)
-	step := side / sideIn
-	ns := min(4, max(1, int(math.Ceil(step))))
+	ns := min(4, max(1, int(math.Ceil(side/sideIn))))
+	n := sideIn * ns // samples along a side
+	d := side / float64(n)
+	// sample (k, r) lies at the frame's (u, v) = ((k + 0.5) d - side/2,
+	// (r + 0.5) d - side/2)
+	h0 := 0.5*d - side/2
+	x0 := fr.Centre.X + h0*(fr.X.X+fr.Y.X)
+	y0 := fr.Centre.Y + h0*(fr.X.Y+fr.Y.Y)
 	w, h := wk.w, wk.h
-	lum := func(x, y float64) float64 {
-		x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-		if x0 < 0 || y0 < 0 || x0+1 >= w || y0+1 >= h {
-			return 0
-		}
-		ax, ay := x-float64(x0), y-float64(y0)
-		i := y0*w + x0
-		l := wk.lum
-		t := float64(l[i]) + ax*float64(l[i+1]-l[i])
-		b := float64(l[i+w]) + ax*float64(l[i+w+1]-l[i+w])
-		return 255 * (t + ay*(b-t))
-	}
+	l, cp := wk.lum, f.comp
 	plane := sideIn * sideIn
-	inv := 1 / float64(ns*ns)
-	for j := range sideIn {
-		for i := range sideIn {
-			var g, m float64
-			for b := range ns {
-				v := ((float64(j)+(float64(b)+0.5)/float64(ns))/sideIn - 0.5) * side
-				for a := range ns {
-					u := ((float64(i)+(float64(a)+0.5)/float64(ns))/sideIn - 0.5) * side
-					x := fr.Centre.X + u*fr.X.X + v*fr.Y.X
-					y := fr.Centre.Y + u*fr.X.Y + v*fr.Y.Y
-					g += lum(x, y)
-					if f.comp.at(int(math.Floor(x+0.5)), int(math.Floor(y+0.5))) {
-						m++
-					}
-				}
+	clear(in)
+	for r := range n {
+		xr, yr := x0+float64(r)*d*fr.Y.X, y0+float64(r)*d*fr.Y.Y
+		row := (r / ns) * sideIn
+		for k := range n {
+			x, y := xr+float64(k)*d*fr.X.X, yr+float64(k)*d*fr.X.Y
+			if !(x >= 0 && y >= 0 && x < float64(w-1) && y < float64(h-1)) {
+				continue // outside the image (or NaN): grey 0, no hand
 			}
-			in[j*sideIn+i] = float32(g * inv)
-			in[plane+j*sideIn+i] = float32(m * inv)
+			ix, iy := int(x), int(y)
+			ax, ay := float32(x-float64(ix)), float32(y-float64(iy))
+			o := iy*w + ix
+			t := l[o] + ax*(l[o+1]-l[o])
+			b := l[o+w] + ax*(l[o+w+1]-l[o+w])
+			p := row + k/ns
+			in[p] += t + ay*(b-t)
+			if cp.at(int(x+0.5), int(y+0.5)) {
+				in[plane+p]++
+			}
 		}
+	}
+	g, m := float32(255/float64(ns*ns)), float32(1/float64(ns*ns))
+	for i := range plane {
+		in[i] *= g
+		in[plane+i] *= m
 	}
 	return true
 }
