@@ -30,8 +30,11 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, sink f
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
 	// The valley network (netValleys, below) places every valley of a colour
-	// photo and the closed ones of a grey frame; the full-resolution
-	// refinement, which moves open valleys only, runs where it does not.
+	// photo, and the closed valleys and the open ones with a narrow gap of a
+	// grey frame. The full-resolution refinement, which moves open valleys
+	// only, runs on grey frames: there the network starts from its answer,
+	// and an open valley whose network answer lies on the background keeps
+	// it.
 	if classic || !wk.colour {
 		wk.refineValleys(img, f, &lm.Valleys)
 	}
@@ -41,7 +44,7 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, sink f
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
 	if !classic {
-		wk.netValleys(img, &lm.Valleys, lm.Centre, f.open)
+		wk.netValleys(img, &lm.Valleys, lm.Centre, f.open, f.slit)
 	}
 	lm.Side = f.side
 	lm.Open = f.open

@@ -29,12 +29,11 @@ func TestValleyNets(t *testing.T) {
 	}
 }
 
-// TestValleyNetMoves checks on synth frames that the refinement brings the
-// valleys it places nearer their ground truth than the image cues alone,
-// on 12 identities x 2 captures of each modality (seed 5, which no network
-// was trained on): every valley of a phone photo, the closed ones of a NIR
-// frame (its open valleys must not move). Their median error must fall by
-// a fifth at least, and no more valleys may be over 6% of the palm width.
+// TestValleyNetMoves checks on synth frames that the learned steps bring
+// the valleys nearer their ground truth than the image cues alone, on 12
+// identities x 2 captures of each modality (seed 5, which no network was
+// trained on). The median error must fall by a fifth at least, and no
+// more valleys may be over 6% of the palm width.
 func TestValleyNetMoves(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders 48 synth captures")
@@ -53,12 +52,6 @@ func TestValleyNetMoves(t *testing.T) {
 				}
 				for k := range 3 {
 					va, vb := a.Landmarks.Valleys[k], b.Landmarks.Valleys[k]
-					if m == synth.NIRPalm && a.Landmarks.Open[k] {
-						if va != vb {
-							t.Errorf("%v %d/%d: open valley %d moved from %v to %v", m, i, s, k, va, vb)
-						}
-						continue
-					}
 					tv := c.Truth.Valleys[k]
 					classic = append(classic, math.Hypot(va.X-tv.X, va.Y-tv.Y)/pw)
 					learned = append(learned, math.Hypot(vb.X-tv.X, vb.Y-tv.Y)/pw)
@@ -73,6 +66,40 @@ func TestValleyNetMoves(t *testing.T) {
 		t.Logf("%v: %d valleys, median error %.2f%% -> %.2f%% of the palm width, over 6%%: %d -> %d", m, len(classic), 100*mc, 100*ml, oc, ol)
 		if ml > mc*0.8 || ol > oc {
 			t.Errorf("%v: the learned refinement does not help: median %.4f -> %.4f, over 6%% %d -> %d", m, mc, ml, oc, ol)
+		}
+	}
+}
+
+// TestOnBackground: a network answer in the dark part of a valley patch
+// is on the background, one on the bright part or on the edge's bright
+// side is not, and nothing is where the patch is all one level.
+func TestOnBackground(t *testing.T) {
+	gap := make([]uint8, valleyIn*valleyIn) // dark above row 12, hand below
+	flat := make([]uint8, valleyIn*valleyIn)
+	for j := range valleyIn {
+		for i := range valleyIn {
+			gap[j*valleyIn+i] = 200
+			if j < 12 {
+				gap[j*valleyIn+i] = 20
+			}
+			flat[j*valleyIn+i] = 120
+		}
+	}
+	px := func(j float64) float64 { return (j - float64(valleyIn)/2 + 0.5) * valleyField / valleyIn } // row j as an offset in D
+	for _, tc := range []struct {
+		name string
+		pix  []uint8
+		dy   float64
+		want bool
+	}{
+		{"in the gap", gap, px(6), true},
+		{"on the hand", gap, px(20), false},
+		{"on the edge", gap, px(11.5), false},
+		{"flat patch", flat, px(6), false},
+		{"beyond the patch", gap, -valleyField, false},
+	} {
+		if got := onBackground(tc.pix, 0, tc.dy); got != tc.want {
+			t.Errorf("%s: onBackground = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
