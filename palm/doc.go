@@ -661,7 +661,13 @@
 // photo against 13.2, 14.5 and 15.3 ms with ClassicValleys, and 3.6, 3.7
 // and 3.9 ms on the NIR frame against 3.3, 3.3 and 3.5 ms, beside OpenCV's
 // resize at 2.37 ms (median): 6.5 resizes, about 8.5 ms on the reference
-// machine. That was after the
+// machine. The side check (two runs of its network and their 40 x 40
+// inputs) and the NIR network's narrow-gap valleys added about 2.5 ms and
+// 1 ms: three runs gave 17.5, 17.4 and 17.3 ms on the phone photo against
+// 14.9, 15.0 and 15.0 ms with ClassicValleys, and 4.6, 4.5 and 4.6 ms on
+// the NIR frame against 3.5, 3.6 and 3.7 ms, beside OpenCV's resize at
+// 2.55 and 2.67 ms (medians, before and after): 6.7 resizes, about 8.8 ms
+// on the reference machine. That was after the
 // working image, its blurs and chroma ratios were taken from a pool
 // instead of being allocated for each call (5.6 MB a call down to 3.1 MB);
 // the code before it gave 14.9 to 15.4 ms and 3.5 ms, timed alternately.
