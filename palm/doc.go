@@ -661,9 +661,11 @@
 // photo against 13.2, 14.5 and 15.3 ms with ClassicValleys, and 3.6, 3.7
 // and 3.9 ms on the NIR frame against 3.3, 3.3 and 3.5 ms, beside OpenCV's
 // resize at 2.37 ms (median): 6.5 resizes, about 8.5 ms on the reference
-// machine. The side check (two runs of its network and their 40 x 40
-// inputs) and the NIR network's narrow-gap valleys added about 2.5 ms and
-// 1 ms: three runs gave 17.5, 17.4 and 17.3 ms on the phone photo against
+// machine. With the side check a phone photo costs about 2.5 ms more than
+// with ClassicValleys (the side check about 1.3 ms of it: two 40 x 40
+// inputs of up to 16 samples a pixel, 0.8 ms, and two network runs), and
+// with the narrow-gap valleys a NIR frame about 1 ms more: three runs gave
+// 17.5, 17.4 and 17.3 ms on the phone photo against
 // 14.9, 15.0 and 15.0 ms with ClassicValleys, and 4.6, 4.5 and 4.6 ms on
 // the NIR frame against 3.5, 3.6 and 3.7 ms, beside OpenCV's resize at
 // 2.55 and 2.67 ms (medians, before and after): 6.7 resizes, about 8.8 ms
