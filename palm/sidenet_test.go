@@ -1,12 +1,9 @@
 package palm
 
 import (
-	"bufio"
-	"encoding/binary"
 	"math"
 	"os"
 	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/palmid/palmid/synth"
@@ -36,54 +33,13 @@ func TestSidePatches(t *testing.T) {
 	if ids <= 0 {
 		ids = 100
 	}
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bw := bufio.NewWriter(f)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
-	records, wrong := 0, 0
-	for i := range ids {
-		for smp := range 2 {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				id := synth.NewIdentity(uint64(seed), i)
-				c := id.Render(synth.Phone, smp, &synth.Options{Difficulty: synth.Realistic})
-				recs := sideRecords(c, id, float32(seed), float32(i), float32(smp))
-				mu.Lock()
-				defer mu.Unlock()
-				for _, r := range recs {
-					binary.Write(bw, binary.LittleEndian, r.hdr)
-					bw.Write(r.pix)
-					records++
-				}
-				if len(recs) > 0 && recs[0].hdr[3] == 0 {
-					wrong++
-				}
-			}()
-		}
-	}
-	wg.Wait()
-	if err := bw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d records in %s; the image cues chose the wrong order in %d captures", records, out, wrong)
+	n := writeRecords(t, out, seed, ids, synth.Phone, func(c *synth.Capture, id *synth.Identity, i, smp int) []record {
+		return sideRecords(c, id, float32(seed), float32(i), float32(smp))
+	})
+	t.Logf("%d records in %s", n, out)
 }
 
-type sideRecord struct {
-	hdr [8]float32
-	pix []byte
-}
-
-func sideRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []sideRecord {
+func sideRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []record {
 	wk := newWork(c.Image, workSide)
 	defer wk.release()
 	if wk.exposureCheck() != nil {
@@ -96,13 +52,13 @@ func sideRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []sideRec
 	left := id.Hand == synth.Left
 	alt := f.reversed()
 	in := make([]float32, 2*sideIn*sideIn)
-	var recs []sideRecord
+	var recs []record
 	for k, v := range [2][3]Point{f.valleys, alt.valleys} {
 		if !wk.sideInput(f, v[0], v[2], in) {
 			return nil
 		}
-		var r sideRecord
-		copy(r.hdr[:], hdr)
+		r := record{hdr: make([]float32, 8)}
+		copy(r.hdr, hdr)
 		s := f.side
 		if k == 1 {
 			s = alt.side

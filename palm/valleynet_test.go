@@ -155,6 +155,23 @@ func TestValleyPatches(t *testing.T) {
 	if os.Getenv("PALMID_VALLEY_MODALITY") == "nir-palm" {
 		m = synth.NIRPalm
 	}
+	n := writeRecords(t, out, seed, ids, m, func(c *synth.Capture, id *synth.Identity, i, smp int) []record {
+		return valleyRecords(c, id, float32(m), float32(seed), float32(i), float32(smp))
+	})
+	t.Logf("%d records in %s", n, out)
+}
+
+// record is one training record: a header of little-endian float32s and
+// a patch of bytes.
+type record struct {
+	hdr []float32
+	pix []byte
+}
+
+// writeRecords renders ids identities x 2 captures of modality m from
+// synth seed seed (realistic), two at a time, and writes to the file out
+// the records that recs makes of each. It returns how many it wrote.
+func writeRecords(t *testing.T, out string, seed, ids int, m synth.Modality, recs func(c *synth.Capture, id *synth.Identity, i, smp int) []record) int {
 	f, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +180,7 @@ func TestValleyPatches(t *testing.T) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	records := 0
+	n := 0
 	for i := range ids {
 		for smp := range 2 {
 			wg.Add(1)
@@ -173,13 +190,13 @@ func TestValleyPatches(t *testing.T) {
 				defer func() { <-sem }()
 				id := synth.NewIdentity(uint64(seed), i)
 				c := id.Render(m, smp, &synth.Options{Difficulty: synth.Realistic})
-				recs := valleyRecords(c, id, float32(m), float32(seed), float32(i), float32(smp))
+				rs := recs(c, id, i, smp)
 				mu.Lock()
 				defer mu.Unlock()
-				for _, r := range recs {
+				for _, r := range rs {
 					binary.Write(bw, binary.LittleEndian, r.hdr)
 					bw.Write(r.pix)
-					records++
+					n++
 				}
 			}()
 		}
@@ -191,15 +208,10 @@ func TestValleyPatches(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d records in %s", records, out)
+	return n
 }
 
-type valleyRecord struct {
-	hdr [12]float32
-	pix []byte
-}
-
-func valleyRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []valleyRecord {
+func valleyRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []record {
 	hd, err := FindROI(c.Image, &Options{ClassicValleys: true})
 	if err != nil {
 		return nil
@@ -208,12 +220,12 @@ func valleyRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []valle
 	fr, lm := hd.frame, &hd.Landmarks
 	D := dist(lm.Valleys[0], lm.Valleys[2])
 	wrong := (id.Hand == synth.Left) != (lm.Side == Left)
-	var recs []valleyRecord
+	var recs []record
 	for k, v := range lm.Valleys {
 		g := cutROI(c.Image, roi.Frame{Centre: roi.Point{X: v.X, Y: v.Y}, X: fr.X, Y: fr.Y, Side: valleyPatchField * D}, valleyPatchSide)
 		dx, dy := tr.Valleys[k].X-v.X, tr.Valleys[k].Y-v.Y
-		var r valleyRecord
-		copy(r.hdr[:], hdr)
+		r := record{hdr: make([]float32, 12)}
+		copy(r.hdr, hdr)
 		r.hdr[4] = float32(k)
 		r.hdr[5] = b2f(tr.ValleysOpen[k])
 		r.hdr[6] = b2f(lm.Open[k])
