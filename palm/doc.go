@@ -72,7 +72,8 @@
 // points), the deepest point near 0.95 D below them is tried as the centre
 // too. The best hypothesis gives [Landmarks]; the side (left or right)
 // follows from the order of the valleys about the palm, assuming the palm
-// faces the camera. A valley where the fingers touch is placed on the outline where
+// faces the camera (on colour photos a network checks that order: see
+// Learned side check). A valley where the fingers touch is placed on the outline where
 // they part (a closed valley's web is hidden; Landmarks.Open tells which),
 // except between the halves of a split protrusion, where it is placed at the
 // height of the other valleys.

@@ -78,7 +78,8 @@ type Landmarks struct {
 	// convention).
 	Orientation float64
 	// Side is the hand (left or right) as told by the order of thumb and
-	// fingers, assuming the palm faces the camera.
+	// fingers (checked by the side network on colour photos), assuming the
+	// palm faces the camera.
 	Side Side
 	// PalmWidth is the hand's width across the palm, pixels: twice the
 	// radius of the largest inscribed circle.
