@@ -663,7 +663,7 @@
 // and 3.9 ms on the NIR frame against 3.3, 3.3 and 3.5 ms, beside OpenCV's
 // resize at 2.37 ms (median): 6.5 resizes, about 8.5 ms on the reference
 // machine. With the side check a phone photo costs about 2.5 ms more than
-// with ClassicValleys (the side check about 1.3 ms of it: two 40 x 40
+// with ClassicValleys (the side check about 1.2 ms of it: two 40 x 40
 // inputs of up to 16 samples a pixel, 0.8 ms, and two network runs), and
 // with the narrow-gap valleys a NIR frame about 1 ms more: three runs gave
 // 17.5, 17.4 and 17.3 ms on the phone photo against
