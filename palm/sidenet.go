@@ -76,7 +76,7 @@ func (f *found) reversed() hypo {
 	if f.alt != nil {
 		return *f.alt
 	}
-	h := hypo{thumb: false, side: Left}
+	h := hypo{side: Left}
 	if f.side == Left {
 		h.side = Right
 	}
