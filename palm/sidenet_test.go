@@ -2,8 +2,6 @@ package palm
 
 import (
 	"math"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/palmid/palmid/synth"
@@ -24,15 +22,7 @@ import (
 // order came from a hypothesis, 0) and the input as sideInput cuts it, as
 // bytes: sideIn^2 grey levels, then sideIn^2 silhouette values times 255.
 func TestSidePatches(t *testing.T) {
-	out := os.Getenv("PALMID_SIDE_PATCHES")
-	if out == "" {
-		t.Skip("set PALMID_SIDE_PATCHES to write the side network's training data")
-	}
-	seed, _ := strconv.Atoi(os.Getenv("PALMID_SIDE_SEED"))
-	ids, _ := strconv.Atoi(os.Getenv("PALMID_SIDE_IDS"))
-	if ids <= 0 {
-		ids = 100
-	}
+	out, seed, ids := recordsEnv(t, "PALMID_SIDE", "the side network's")
 	n := writeRecords(t, out, seed, ids, synth.Phone, func(c *synth.Capture, id *synth.Identity, i, smp int) []record {
 		return sideRecords(c, id, float32(seed), float32(i), float32(smp))
 	})

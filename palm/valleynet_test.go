@@ -142,15 +142,7 @@ const (
 // from the valley along the ROI frame's x and y axes in units of D, 1 when
 // the side is wrong) and the patch, valleyPatchSide^2 bytes of grey.
 func TestValleyPatches(t *testing.T) {
-	out := os.Getenv("PALMID_VALLEY_PATCHES")
-	if out == "" {
-		t.Skip("set PALMID_VALLEY_PATCHES to write the valley networks' training data")
-	}
-	seed, _ := strconv.Atoi(os.Getenv("PALMID_VALLEY_SEED"))
-	ids, _ := strconv.Atoi(os.Getenv("PALMID_VALLEY_IDS"))
-	if ids <= 0 {
-		ids = 100
-	}
+	out, seed, ids := recordsEnv(t, "PALMID_VALLEY", "the valley networks'")
 	m := synth.Phone
 	if os.Getenv("PALMID_VALLEY_MODALITY") == "nir-palm" {
 		m = synth.NIRPalm
@@ -166,6 +158,22 @@ func TestValleyPatches(t *testing.T) {
 type record struct {
 	hdr []float32
 	pix []byte
+}
+
+// recordsEnv reads a training-data test's settings: the file to write
+// (prefix_PATCHES; the test is skipped without it), the synth seed
+// (prefix_SEED) and the number of identities (prefix_IDS, 100 if unset).
+func recordsEnv(t *testing.T, prefix, what string) (out string, seed, ids int) {
+	out = os.Getenv(prefix + "_PATCHES")
+	if out == "" {
+		t.Skipf("set %s_PATCHES to write %s training data", prefix, what)
+	}
+	seed, _ = strconv.Atoi(os.Getenv(prefix + "_SEED"))
+	ids, _ = strconv.Atoi(os.Getenv(prefix + "_IDS"))
+	if ids <= 0 {
+		ids = 100
+	}
+	return out, seed, ids
 }
 
 // writeRecords renders ids identities x 2 captures of modality m from
