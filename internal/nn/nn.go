@@ -632,14 +632,14 @@ func conv(s *step, v [][]float32, scratch []float32) {
 }
 
 // im2colRows lays out the input windows as K rows of P output pixels.
-// With stride and dilation 1, the input is first copied into a zero-padded
-// plane (pad, at the end of col's scratch) and every row of a window row is
-// one copy.
+// With stride 1 (any dilation), the input is first copied into a
+// zero-padded plane (pad, at the end of col's scratch) and every row of a
+// window row is one copy.
 func im2colRows(s *step, xb, col, pad []float32, c, h, w int) {
 	oh, ow := s.shapeOut[2], s.shapeOut[3]
 	kh, kw := s.k[0], s.k[1]
 	P := oh * ow
-	if s.stride == [2]int{1, 1} && s.dil == [2]int{1, 1} {
+	if s.stride == [2]int{1, 1} {
 		ph, pw := h+2*s.pad[0], w+2*s.pad[1]
 		pad = pad[:c*ph*pw]
 		clear(pad)
@@ -653,7 +653,7 @@ func im2colRows(s *step, xb, col, pad []float32, c, h, w int) {
 				for kx := range kw {
 					kk := (ci*kh+ky)*kw + kx
 					for oy := range oh {
-						src := pad[(ci*ph+oy+ky)*pw+kx:]
+						src := pad[(ci*ph+oy+ky*s.dil[0])*pw+kx*s.dil[1]:]
 						copy(col[kk*P+oy*ow:][:ow], src[:ow])
 					}
 				}
