@@ -155,6 +155,14 @@ func contrastFit(sd seed, lum, nb, nr []float32, w, h int) []uint8 {
 	if !ok || len(bg) < 4*bgClusters {
 		return nil
 	}
+	return classify(hand, bgModels(hand, xs, ys, bg, false), nil, lum, nb, nr)
+}
+
+// bgModels fits the background's colours: bgClusters clusters (k-means,
+// seeded by farthest points) of the points of xs and ys that bg selects,
+// less those near the hand's colour (the forearm, other fingers) unless
+// skin is set (the points are known to be the background's).
+func bgModels(hand gauss2, xs, ys []float64, bg []int, skin bool) []gauss2 {
 	// k-means of the background, seeded by farthest points
 	cents := [][2]float64{{xs[bg[0]], ys[bg[0]]}}
 	near := make([]float64, len(bg))
@@ -209,11 +217,19 @@ func contrastFit(sd seed, lum, nb, nr []float32, w, h int) []uint8 {
 		if !ok {
 			continue
 		}
-		if d2, _ := hand.nll(g.mb, g.mr, 1); d2 < bgSkinD2 {
+		if d2, _ := hand.nll(g.mb, g.mr, 1); d2 < bgSkinD2 && !skin {
 			continue // the arm, or more of the hand
 		}
 		models = append(models, g)
 	}
+	return models
+}
+
+// classify returns the mask of the pixels near the hand's colour (d² under
+// 16) where no background colour is likelier. With prior (the hand
+// network's probability of each pixel being the hand), each likelihood is
+// weighed by its prior probability, clamped to [0.02, 0.98].
+func classify(hand gauss2, models []gauss2, prior, lum, nb, nr []float32) []uint8 {
 	m := make([]uint8, len(lum))
 	for i := range m {
 		if lum[i] <= 0.03 {
@@ -228,9 +244,15 @@ func contrastFit(sd seed, lum, nb, nr []float32, w, h int) []uint8 {
 			continue
 		}
 		own := d2 + ld
+		var bgw float64
+		if prior != nil {
+			p := clamp(float64(prior[i]), 0.02, 0.98)
+			own -= 2 * math.Log(p)
+			bgw = -2 * math.Log(1-p)
+		}
 		in := true
 		for _, g := range models {
-			if d, l := g.nll(b, r, e); d+l < own {
+			if d, l := g.nll(b, r, e); d+l+bgw < own {
 				in = false
 				break
 			}

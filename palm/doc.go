@@ -40,6 +40,34 @@
 //     varies): Otsu's threshold on brightness and two levels either side of
 //     it (the lit hand is bright on a darker background).
 //
+// On colour photos a small network first says where the hand is (the
+// learned hand locator; [Options].ClassicValleys leaves it out). It sees
+// the working image shrunk into 80 x 80 cells (luma, Cb, Cr and a plane
+// marking the image against its padding) and answers, for each of 40 x 40
+// cells, the probability that it shows the hand or its arm: a stride-2
+// 3 x 3 convolution, four 3 x 3 convolutions dilated 1, 2, 4 and 8 (16
+// channels; a receptive field of most of the frame) and a 1 x 1
+// convolution, trained on synth phone photos (palm/models/train_hand.py)
+// with their colours, framing and orientation varied far beyond synth's.
+// Its probabilities, bilinear between cells, serve twice:
+//
+//   - a segmentation of its own, tried first: chroma-over-luma models of
+//     the hand, fitted to where the network is sure of the hand (over
+//     0.85), fingers and all, and of the background's colours, fitted to
+//     where it rules the hand out (under 0.1; k-means clusters, as
+//     contrastFit fits where no segmentation gives a hand); a pixel
+//     is the hand's where the hand's colour, weighed by the network's
+//     probability, is likelier than every background colour, weighed by
+//     the rest. Only a clear hand from it counts (score 10.5, as from
+//     contrastFit): its masks can break fingers held together into false
+//     gaps (real photos with highlights). Where it gives one, the other
+//     segmentations are not tried;
+//   - a check of every hand found: where the palm centre lies outside the
+//     network's hand (probability under one half), or the silhouette
+//     overlaps it by less than one half (intersection over union), the
+//     hand's score loses 3, so clutter of skin colour that looks like a
+//     hand must beat the hand by that much.
+//
 // Each segmentation is opened (3 x 3), split into connected components,
 // and its two largest components have their holes filled. Where a
 // segmentation gives no clear hand, it is tried again with the strong

@@ -67,6 +67,11 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				closest = f
 			}
 			maxFingers = max(maxFingers, f.fingers)
+			if wk.prior != nil && f.level >= minScore && !wk.priorAgrees(f) {
+				// the hand network sees no hand there
+				f.score -= priorPenalty
+				f.level -= priorPenalty
+			}
 			if f.level >= minScore && (best == nil || f.score > best.score) {
 				best = f
 			}
@@ -83,7 +88,22 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		}
 	}
 	var used, tried []seed
-	for _, m := range wk.candidates(lum, cb, cr) {
+	if wk.prior != nil {
+		// first the hand network's choice of pixels, where it gives a
+		// clear hand: its masks can break fingers held together into
+		// false gaps where highlights or creases change their colour
+		if m := netFit(wk.prior, lum, nb, nr, w, h); m != nil {
+			try(m, nil, false)
+			if best == nil || best.level < contrastScore {
+				best = nil
+			}
+		}
+	}
+	cands := wk.candidates(lum, cb, cr)
+	if best != nil {
+		cands = nil
+	}
+	for _, m := range cands {
 		seeds = seeds[:0]
 		// the segmentation as it is, then, where it gave no clear hand,
 		// cut along colour edges (clutter of skin colour touching the

@@ -149,8 +149,10 @@ type Options struct {
 	// "contour" (the working image with the silhouette tinted and its
 	// outline), "keypoints" (the same with the valleys in red, fingertips in
 	// blue, palm centre in yellow and ROI square in cyan) and "roi" (the
-	// ROI). When no hand is found it receives the most hand-like silhouette
-	// as "mask" and "contour". It is called from FindROI's goroutine.
+	// ROI); on colour photos, first "prior" (the hand network's
+	// probability of each pixel being the hand, 0 to 255). When no hand is
+	// found it receives the most hand-like silhouette as "mask" and
+	// "contour". It is called from FindROI's goroutine.
 	Sink func(name string, img image.Image)
 	// RequireOpen rejects, with ErrFingersClosed, a hand whose fingers
 	// touch above any of the three valleys (Landmarks.Open), for devices
@@ -159,10 +161,11 @@ type Options struct {
 	// captures with all valleys open matched as well as with ground-truth
 	// ROIs, pairs with a closed valley much worse (see the package doc).
 	RequireOpen bool
-	// ClassicValleys places the valleys by the image cues alone, without
-	// the learned steps (see the package doc): the valley networks'
-	// refinement and, on colour photos, the side network's check of which
-	// way round the fingers are. For comparison.
+	// ClassicValleys finds the hand and places its valleys by the image
+	// cues alone, without the learned steps (see the package doc): on
+	// colour photos the hand network's segmentation and the side network's
+	// check of which way round the fingers are, and the valley networks'
+	// refinement. For comparison.
 	ClassicValleys bool
 }
 
@@ -207,6 +210,16 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	defer wk.release()
 	if err := wk.exposureCheck(); err != nil {
 		return nil, err
+	}
+	if !classic && wk.colour {
+		wk.prior = wk.handPrior()
+		if sink != nil && wk.prior != nil {
+			g := image.NewGray(image.Rect(0, 0, wk.w, wk.h))
+			for i, p := range wk.prior {
+				g.Pix[i] = uint8(255*p + 0.5)
+			}
+			sink("prior", g)
+		}
 	}
 	best, err := wk.findHand(sink)
 	if err != nil {

@@ -23,7 +23,7 @@ func cpuTime() time.Duration {
 // (some hands are found by the first segmentation, others need several).
 // Besides wall time it reports the CPU time per call (cpu-ms/op), which a
 // busy shared machine disturbs less. The "-classic" runs leave out the
-// learned valley refinement (Options.ClassicValleys).
+// learned steps (Options.ClassicValleys).
 func BenchmarkFindROI(b *testing.B) {
 	for _, m := range []synth.Modality{synth.Phone, synth.NIRPalm} {
 		var imgs []image.Image
@@ -47,4 +47,21 @@ func BenchmarkFindROI(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkHandPrior times the hand network on a phone photo's working
+// image: its input, the network and the probability map.
+func BenchmarkHandPrior(b *testing.B) {
+	img := synth.NewIdentity(roiEvalSeed, 0).Render(synth.Phone, 0, nil).Image
+	wk := newWork(img, workSide)
+	defer wk.release()
+	t0 := cpuTime()
+	for b.Loop() {
+		wk.handPrior()
+		for _, p := range wk.bufs[3:] { // the map's buffer back to the pool
+			f32Pool.Put(p)
+		}
+		wk.bufs = wk.bufs[:3] // lum, cb, cr
+	}
+	b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
 }

@@ -19,8 +19,11 @@ type work struct {
 	lum    []float32
 	cb, cr []float32 // BT.601 chroma in [0, 255], nil for grey images
 	colour bool
-	hbuf   []hypo       // fingers' hypotheses, reused from call to call
-	bufs   []*[]float32 // pooled buffers: lum, cb, cr and findHand's (release)
+	// prior is the hand network's probability of each pixel being the
+	// hand (handPrior), nil where findHand is to go without it.
+	prior []float32
+	hbuf  []hypo       // fingers' hypotheses, reused from call to call
+	bufs  []*[]float32 // pooled buffers: lum, cb, cr and findHand's (release)
 }
 
 // scratch returns a pooled buffer of n float32 (content unspecified) that
@@ -38,7 +41,7 @@ func (wk *work) release() {
 		f32Pool.Put(p)
 	}
 	wk.bufs = nil
-	wk.lum, wk.cb, wk.cr = nil, nil, nil
+	wk.lum, wk.cb, wk.cr, wk.prior = nil, nil, nil, nil
 }
 
 // newWork samples img down to at most side pixels on its long side (it

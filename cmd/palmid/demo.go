@@ -43,7 +43,7 @@ const (
 // follows it.
 const (
 	demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by vein.Fuse (impostor z-normalised weighted sum of the two device scores); the raw-pixel NCC baseline runs beside for reference"
-	roiFound   = "128x128 ROIs found by palmid (palm.FindROI: hand, finger valleys refined and the side checked by small networks, quality checks) on the phone photo and on the NIR palm frame; the vein ROI is the palm frame's square cut from the vein frame of the same pose (palm.Hand.Cut)"
+	roiFound   = "128x128 ROIs found by palmid (palm.FindROI: hand located, finger valleys refined and the side checked by small networks, quality checks) on the phone photo and on the NIR palm frame; the vein ROI is the palm frame's square cut from the vein frame of the same pose (palm.Hand.Cut)"
 	roiTruth   = "ground-truth-aligned 128x128 ROIs (--truth-roi: cut where synth's ground truth puts them, no hand finding)"
 )
 
@@ -112,7 +112,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	det := fs.String("det", "palmid-demo-det.png", "write the DET curves to this PNG (empty: don't)")
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
 	truthROI := fs.Bool("truth-roi", false, "cut ROIs where synth's ground truth puts them instead of finding the hand (for comparison)")
-	classic := fs.Bool("classic-valleys", false, "place the valleys by the image cues alone, without the learned valley refinement and side check (palm.Options.ClassicValleys), for comparison")
+	classic := fs.Bool("classic-valleys", false, "find the hand and its valleys by the image cues alone, without the learned hand locator, side check and valley refinement (palm.Options.ClassicValleys), for comparison")
 	requireOpen := fs.Bool("require-open", false, "reject captures whose fingers touch above a valley (palm.Options.RequireOpen), as a device that asks for another capture would")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -28,7 +28,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	debug := fs.String("debug", "", "write every ROI as a PNG and failures.tsv to this folder (empty: write nothing)")
 	truth := fs.Bool("truth-roi", false, "cut whole images at the manifest's ground-truth ROI (synth data sets) instead of finding the hand")
 	requireOpen := fs.Bool("require-open", false, "reject whole-hand images with fingers touching above a valley (palm.Options.RequireOpen)")
-	classic := fs.Bool("classic-valleys", false, "place the valleys by the image cues alone, without the learned valley refinement and side check (palm.Options.ClassicValleys), for comparison")
+	classic := fs.Bool("classic-valleys", false, "find the hand and its valleys by the image cues alone, without the learned hand locator, side check and valley refinement (palm.Options.ClassicValleys), for comparison")
 	workers := fs.Int("workers", 2, "parallel workers")
 	if err := parse(fs, args); err != nil {
 		return err

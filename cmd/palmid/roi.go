@@ -31,7 +31,7 @@ func runROI(args []string, stdout, stderr io.Writer) error {
 	debug := fs.String("debug", "", "write a debug PNG: silhouette, outline, valleys (red), fingertips (blue), centre (yellow), ROI square (cyan), then the mask and the ROI")
 	out := fs.String("out", "", "write the ROI as a PNG (also when the capture is rejected, if a ROI was cut)")
 	size := fs.Int("size", 128, "ROI side in pixels")
-	classic := fs.Bool("classic-valleys", false, "place the valleys by the image cues alone, without the learned valley refinement and side check (palm.Options.ClassicValleys)")
+	classic := fs.Bool("classic-valleys", false, "find the hand and its valleys by the image cues alone, without the learned hand locator, side check and valley refinement (palm.Options.ClassicValleys)")
 	requireOpen := fs.Bool("require-open", false, "reject a hand with fingers touching above a valley (palm.Options.RequireOpen)")
 	// IMAGE may come before or after the flags.
 	var path string

@@ -48,9 +48,9 @@ type Options struct {
 	// RequireOpen makes the hand finder reject hands with fingers touching
 	// above a valley (palm.Options.RequireOpen).
 	RequireOpen bool
-	// ClassicValleys places the valleys by the image cues alone, without
-	// the learned valley refinement and side check
-	// (palm.Options.ClassicValleys), for comparison.
+	// ClassicValleys finds the hand and its valleys by the image cues
+	// alone, without the learned hand locator, side check and valley
+	// refinement (palm.Options.ClassicValleys), for comparison.
 	ClassicValleys bool
 	// Progress, if not nil, is called from one goroutine at a time as work
 	// advances: stage names the work ("extracting", "comparing").
