@@ -228,31 +228,58 @@ func bgModels(hand gauss2, xs, ys []float64, bg []int, skin bool) []gauss2 {
 // classify returns the mask of the pixels near the hand's colour (d² under
 // 16) where no background colour is likelier. With prior (the hand
 // network's probability of each pixel being the hand), each likelihood is
-// weighed by its prior probability, clamped to [0.02, 0.98].
+// weighed by its prior probability, clamped to [0.02, 0.98]. The noise of
+// the ratios, and with it each model's covariance and its log
+// determinant, is taken at luma to a quarter grey level.
 func classify(hand gauss2, models []gauss2, prior, lum, nb, nr []float32) []uint8 {
+	gs := append([]gauss2{hand}, models...)
+	// per quarter level of luma (12 to 255) and model: the covariance's
+	// diagonal with the noise added, its determinant and log determinant
+	type cov struct{ a, c, det, ld float64 }
+	const q = 4
+	tab := make([]cov, (255*q+1)*len(gs))
+	for k := 12 * q; k <= 255*q; k++ {
+		e := 150 / (float64(k) / q)
+		e *= e
+		for j, g := range gs {
+			a, c := g.vb+e, g.vr+e
+			det := a*c - g.cv*g.cv
+			tab[k*len(gs)+j] = cov{a, c, det, math.Log(det)}
+		}
+	}
+	d2 := func(g gauss2, v cov, b, r float64) float64 {
+		db, dr := b-g.mb, r-g.mr
+		return (v.c*db*db - 2*g.cv*db*dr + v.a*dr*dr) / v.det
+	}
+	var priorLog [257][2]float64 // -2 ln p and -2 ln (1 - p), p in 256ths
+	if prior != nil {
+		for k := range priorLog {
+			p := clamp(float64(k)/256, 0.02, 0.98)
+			priorLog[k] = [2]float64{-2 * math.Log(p), -2 * math.Log(1-p)}
+		}
+	}
 	m := make([]uint8, len(lum))
 	for i := range m {
 		if lum[i] <= 0.03 {
 			continue
 		}
-		y := math.Max(float64(lum[i])*255, 12)
-		e := 150 / y
-		e *= e
+		k := int(max(float64(lum[i])*255, 12)*q + 0.5)
+		vs := tab[min(k, 255*q)*len(gs):][:len(gs)]
 		b, r := float64(nb[i]), float64(nr[i])
-		d2, ld := hand.nll(b, r, e)
-		if d2 >= 16 {
+		d := d2(hand, vs[0], b, r)
+		if d >= 16 {
 			continue
 		}
-		own := d2 + ld
+		own := d + vs[0].ld
 		var bgw float64
 		if prior != nil {
-			p := clamp(float64(prior[i]), 0.02, 0.98)
-			own -= 2 * math.Log(p)
-			bgw = -2 * math.Log(1-p)
+			pl := priorLog[int(clamp(float64(prior[i]), 0, 1)*256)]
+			own += pl[0]
+			bgw = pl[1]
 		}
 		in := true
-		for _, g := range models {
-			if d, l := g.nll(b, r, e); d+l+bgw < own {
+		for j, g := range models {
+			if d2(g, vs[j+1], b, r)+vs[j+1].ld+bgw < own {
 				in = false
 				break
 			}

@@ -165,24 +165,23 @@ const (
 // colour away from it. It returns nil where the network is sure of too few
 // pixels.
 func netFit(prior, lum, nb, nr []float32, w, h int) []uint8 {
+	var fg gaussSum
 	var xs, ys []float64
-	var fg, bg []int
+	var bg []int
 	for i, p := range prior {
 		switch {
 		case p > handSure && lum[i] >= 0.04:
-			fg = append(fg, len(xs))
-		case p < handNot && i%2 == 0 && (i/w)%2 == 0:
+			fg.add(float64(nb[i]), float64(nr[i]))
+		case p < handNot && i%4 == 0 && (i/w)%4 == 0:
 			bg = append(bg, len(xs))
-		default:
-			continue
+			xs = append(xs, float64(nb[i]))
+			ys = append(ys, float64(nr[i]))
 		}
-		xs = append(xs, float64(nb[i]))
-		ys = append(ys, float64(nr[i]))
 	}
-	if len(fg) < w*h/200 {
+	if fg.n < float64(w*h/200) {
 		return nil
 	}
-	hand, ok := fitGauss2(xs, ys, fg)
+	hand, ok := fg.fit()
 	if !ok {
 		return nil
 	}
