@@ -9,7 +9,8 @@ import (
 	"github.com/palmid/palmid/internal/nn"
 )
 
-// The hand network (see "Learned hand locator" in the package doc): it
+// The hand network (the learned hand locator; see "Hand finding" in the
+// package doc): it
 // sees the working image of a colour photo shrunk into a handIn x handIn
 // square (the long side filling it, the rest zero) as four planes: luma,
 // Cb and Cr (each (v - 128) / 64, from 0..255) and a plane that is 1 over

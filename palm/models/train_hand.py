@@ -5,8 +5,9 @@ sees the working image shrunk into an 80 x 80 square, the long side filling
 it and the rest zero, as four planes: luma, Cb and Cr, each (v - 128) / 64
 from 0..255, and a plane that is 1 over the image and 0 over the padding.
 It answers 40 x 40 logits, one for each 2 x 2 input cells. palm's findHand
-fits its chroma model to where the network is sure and keeps the pixels of
-that colour where the network does not rule the hand out.
+fits the hand's colour where the network is sure, the background's where
+it rules the hand out, weighs each pixel's colour by the network's
+probability, and checks every hand it finds against the network's.
 
 TestHandPatches writes the records from synth phone photos (see its doc
 for the format). Training crops half of the images to a random part
