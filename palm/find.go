@@ -99,9 +99,9 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 			}
 		}
 	}
-	cands := wk.candidates(lum, cb, cr)
-	if best != nil {
-		cands = nil
+	var cands [][]uint8
+	if best == nil {
+		cands = wk.candidates(lum, cb, cr)
 	}
 	for _, m := range cands {
 		seeds = seeds[:0]

@@ -211,8 +211,8 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	if err := wk.exposureCheck(); err != nil {
 		return nil, err
 	}
-	if !classic && wk.colour {
-		wk.prior = wk.handPrior()
+	if !classic {
+		wk.prior = wk.handPrior() // nil for grey images
 		if sink != nil && wk.prior != nil {
 			g := image.NewGray(image.Rect(0, 0, wk.w, wk.h))
 			for i, p := range wk.prior {

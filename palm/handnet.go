@@ -10,11 +10,10 @@ import (
 )
 
 // The hand network (the learned hand locator; see "Hand finding" in the
-// package doc): it
-// sees the working image of a colour photo shrunk into a handIn x handIn
-// square (the long side filling it, the rest zero) as four planes: luma,
-// Cb and Cr (each (v - 128) / 64, from 0..255) and a plane that is 1 over
-// the image and 0 over the padding. It answers a handOut x handOut map of
+// package doc): it sees the working image of a colour photo shrunk into a
+// handIn x handIn square (the long side filling it, the rest zero) as four
+// planes: luma, Cb and Cr (each (v - 128) / 64, from 0..255) and a plane
+// that is 1 over the image and 0 over the padding. It answers a handOut x handOut map of
 // logits, one for each 2 x 2 input cells: is this the hand (or its arm)?
 // palm/models/train_hand.py trains it on the records TestHandPatches
 // writes.
