@@ -26,6 +26,7 @@ type found struct {
 	score   float64
 	level   float64 // score as the acceptance thresholds see it (thumbAccept)
 	fingers int     // finger-like protrusions seen (for the error when there is no hand)
+	doubted bool    // the hand network does not see this hand (priorAgrees)
 }
 
 // Thresholds of the hand model, in units of the palm's inscribed radius R.
@@ -56,6 +57,7 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 	maxFingers := 0
 	bigBlob := false
 	var seeds []seed
+	netOpen := -1 // open valleys of the hand network's hand: no fewer may replace it
 	try := func(m, edge []uint8, join bool) {
 		for _, comp := range largest(m, edge, w, h, 2, w*h/100, join, lum, nb, nr) {
 			bigBlob = true
@@ -71,8 +73,9 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				// the hand network sees no hand there
 				f.score -= priorPenalty
 				f.level -= priorPenalty
+				f.doubted = true
 			}
-			if f.level >= minScore && (best == nil || f.score > best.score) {
+			if f.level >= minScore && (best == nil || f.score > best.score) && openValleys(f.open) >= netOpen {
 				best = f
 			}
 		}
@@ -88,19 +91,27 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		}
 	}
 	var used, tried []seed
+	var netHand *found // a hand in the network's mask that is not clear
 	if wk.prior != nil {
 		// first the hand network's choice of pixels, where it gives a
-		// clear hand: its masks can break fingers held together into
-		// false gaps where highlights or creases change their colour
+		// clear hand: the other masks can break fingers held together
+		// into false gaps where highlights or creases change their
+		// colour. Where its hand has fingers together, the others are
+		// tried as well, and a hand that scores better with no fewer
+		// fingers apart wins: the hand's colour, fitted to the whole
+		// hand, can take in a background of skin colour seen through a
+		// narrow gap.
 		if m := netFit(wk.prior, lum, nb, nr, w, h); m != nil {
 			try(m, nil, false)
 			if best == nil || best.level < contrastScore {
-				best = nil
+				netHand, best = best, nil
+			} else {
+				netOpen = openValleys(best.open)
 			}
 		}
 	}
 	var cands [][]uint8
-	if best == nil {
+	if netOpen < 3 { // no hand yet, or one with fingers together
 		cands = wk.candidates(lum, cb, cr)
 	}
 	for _, m := range cands {
@@ -169,6 +180,10 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 				break
 			}
 		}
+	}
+	if best != nil && best.doubted && netHand != nil && !netHand.doubted {
+		// rather a hand the network sees than clutter it does not
+		best = netHand
 	}
 	if best == nil {
 		if sink != nil {

@@ -167,6 +167,10 @@ type Options struct {
 	// check of which way round the fingers are, and the valley networks'
 	// refinement. For comparison.
 	ClassicValleys bool
+
+	// noValleyNet leaves out the valley network only, so that
+	// TestValleyPatches sees the valleys it starts from.
+	noValleyNet bool
 }
 
 const defaultROISize = 128
@@ -187,7 +191,7 @@ const (
 func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	size := defaultROISize
 	var sink func(string, image.Image)
-	requireOpen, classic := false, false
+	requireOpen, classic, valleyNet := false, false, true
 	if opts != nil {
 		if opts.ROISize != 0 {
 			size = opts.ROISize
@@ -195,6 +199,7 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 		sink = opts.Sink
 		requireOpen = opts.RequireOpen
 		classic = opts.ClassicValleys
+		valleyNet = !classic && !opts.noValleyNet
 	}
 	if size < 16 || size > 1024 {
 		return nil, fmt.Errorf("palm: ROISize %d outside [16, 1024]", size)
@@ -228,7 +233,7 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	if !classic && wk.colour {
 		wk.checkSide(best)
 	}
-	hd, err := wk.finish(img, best, size, classic, sink)
+	hd, err := wk.finish(img, best, size, classic, valleyNet, sink)
 	if err == nil && requireOpen {
 		if n := 3 - openValleys(hd.Landmarks.Open); n > 0 {
 			return hd, fmt.Errorf("%w: the fingers touch above %d of the 3 valleys (RequireOpen): spread them", ErrFingersClosed, n)

@@ -135,8 +135,9 @@ const (
 //	PALMID_VALLEY_PATCHES=phone-101.bin PALMID_VALLEY_SEED=101 PALMID_VALLEY_IDS=1000 \
 //	PALMID_VALLEY_MODALITY=phone go test ./palm -run TestValleyPatches -timeout 0
 //
-// For each synth capture (realistic, 2 per identity) that FindROI finds
-// with ClassicValleys, and each of its valleys, one record: 12
+// For each synth capture (realistic, 2 per identity) that FindROI finds,
+// with every step but the valley network (so the valleys are those the
+// network starts from), and each of its valleys, one record: 12
 // little-endian float32s (modality, seed, identity, sample, valley, truth
 // open, found open, D in pixels, palm width in pixels, the truth's offset
 // from the valley along the ROI frame's x and y axes in units of D, 1 when
@@ -220,7 +221,7 @@ func writeRecords(t *testing.T, out string, seed, ids int, m synth.Modality, rec
 }
 
 func valleyRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []record {
-	hd, err := FindROI(c.Image, &Options{ClassicValleys: true})
+	hd, err := FindROI(c.Image, &Options{noValleyNet: true})
 	if err != nil {
 		return nil
 	}

@@ -13,6 +13,11 @@ Run with Debian's PyTorch (apt-get install python3-torch python3-onnx):
     /usr/bin/python3 palm/models/train_valley.py --train nir-101.bin nir-102.bin \
         --val nir-31.bin --out palm/models/valley-nir.onnx
 
+The embedded phone network: five seeds of 800 identities, 16 channels:
+
+    /usr/bin/python3 palm/models/train_valley.py --train phone-10[1-5].bin \
+        --val phone-31.bin --out palm/models/valley-phone.onnx --channels 16 --epochs 40
+
 It prints, on the validation records, how many valleys are more than 6% of
 the palm width off, before and after the network (one and two passes).
 """
