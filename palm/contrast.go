@@ -228,9 +228,15 @@ func bgModels(hand gauss2, xs, ys []float64, bg []int, skin bool) []gauss2 {
 // classify returns the mask of the pixels near the hand's colour (d² under
 // 16) where no background colour is likelier. With prior (the hand
 // network's probability of each pixel being the hand), each likelihood is
-// weighed by its prior probability, clamped to [0.02, 0.98]. The noise of
+// weighed by its prior probability, clamped to [priorMin, 0.98], and a
+// pixel under priorMin, where the network rules the hand out, is the
+// background's without a look at its colour. The noise of
 // the ratios, and with it each model's covariance and its log
 // determinant, is taken at luma to a quarter grey level.
+// priorMin is the least probability of the hand network that classify
+// weighs a pixel by.
+const priorMin = 0.02
+
 func classify(hand gauss2, models []gauss2, prior, lum, nb, nr []float32) []uint8 {
 	gs := append([]gauss2{hand}, models...)
 	// per quarter level of luma (12 to 255) and model: the covariance's
@@ -254,13 +260,13 @@ func classify(hand gauss2, models []gauss2, prior, lum, nb, nr []float32) []uint
 	var priorLog [257][2]float64 // -2 ln p and -2 ln (1 - p), p in 256ths
 	if prior != nil {
 		for k := range priorLog {
-			p := clamp(float64(k)/256, 0.02, 0.98)
+			p := clamp(float64(k)/256, priorMin, 0.98)
 			priorLog[k] = [2]float64{-2 * math.Log(p), -2 * math.Log(1-p)}
 		}
 	}
 	m := make([]uint8, len(lum))
 	for i := range m {
-		if lum[i] <= 0.03 {
+		if lum[i] <= 0.03 || (prior != nil && prior[i] < priorMin) {
 			continue
 		}
 		k := int(max(float64(lum[i])*255, 12)*q + 0.5)

@@ -60,13 +60,19 @@
 //     probability, is likelier than every background colour, weighed by
 //     the rest. Only a clear hand from it counts (score 10.5, as from
 //     contrastFit): its masks can break fingers held together into false
-//     gaps (real photos with highlights). Where it gives one, the other
-//     segmentations are not tried;
+//     gaps (real photos with highlights). Where it gives one with every
+//     finger apart, the other segmentations are not tried; where its
+//     fingers are together, they are, and one of them wins only with a
+//     better score and no fewer fingers apart (the hand's colour, fitted
+//     to the whole hand, can take in a background of skin colour seen
+//     through a narrow gap: pink stripes behind the fingers);
 //   - a check of every hand found: where the palm centre lies outside the
 //     network's hand (probability under one half), or the silhouette
 //     overlaps it by less than one half (intersection over union), the
 //     hand's score loses 3, so clutter of skin colour that looks like a
-//     hand must beat the hand by that much.
+//     hand must beat the hand by that much. Where the hand chosen at the
+//     end is such clutter and the network's own segmentation gave a hand
+//     that it sees, though not a clear one, that hand is taken instead.
 //
 // Each segmentation is opened (3 x 3), split into connected components,
 // and its two largest components have their holes filled. Where a
@@ -121,17 +127,20 @@
 //
 // Last, a small convolutional network moves valleys to where it learnt
 // that valleys lie ([Options].ClassicValleys leaves this step out). It sees
-// a 32 x 32 grey patch 0.8 D wide centred on the valley (each pixel the
+// a grey patch 0.8 D wide centred on the valley, 48 x 48 pixels on colour
+// photos and 32 x 32 on NIR frames (each pixel the
 // mean of up to 6 x 6 bilinear samples of the input), in the frame that
 // the valleys and the palm centre define (fingers up, a left hand
 // mirrored), standardised to zero mean and unit deviation, and answers the
 // valley's offset in units of D. A move of more than 0.35 D, beyond what
 // it was trained on, is not made. There is one network for colour photos
-// and one for grey (NIR) frames: four 3 x 3 convolutions of 8 to 32
-// channels, each followed by 2 x 2 max pooling, and two dense layers
-// (16,594 weights, 69 kB as ONNX). They are embedded (palm/models) and run
-// by palmid's own executor (internal/nn), in pure Go, in about 0.25 ms a
-// valley.
+// and one for grey (NIR) frames: four 3 x 3 convolutions, each followed
+// by 2 x 2 max pooling, and two dense layers; 16 to 64 channels for
+// photos (69,602 weights, 281 kB as ONNX), 8 to 32 for NIR frames (16,594
+// weights, 69 kB). They are embedded (palm/models) and run by palmid's own
+// executor (internal/nn), in pure Go: the three valleys of a photo in
+// 2.3 to 3.2 ms, patches included, those of a NIR frame in 0.5 ms
+// (BenchmarkValleyNets).
 //
 // On colour photos the network places every valley and replaces the
 // full-resolution refinement above (refineValleys with shadowValley): on
@@ -164,13 +173,22 @@
 // 0.35%, 6.07% and 8.60%), but those do not carry over to real hands.
 //
 // The networks were trained by palm/models/train_valley.py on synth
-// captures at realistic difficulty, seeds 101 to 103, 1,000 identities x
-// 2 captures each: 18,000 valleys per modality, written by
-// TestValleyPatches (96 x 96 patches 1.2 D wide about the image cues'
-// valleys), each crop shifted at random by up to 0.15 D so that the start
-// need not be the one seen in training; seed 31 was used for checks and
-// choices (8 rather than 16 channels, one pass rather than two). The
-// held-out figures below are for seeds 11 and 23, which played no part.
+// captures at realistic difficulty, written by TestValleyPatches (96 x 96
+// patches 1.2 D wide about the valleys FindROI has before the network,
+// with every other step), each crop shifted at random by up to 0.15 D so
+// that the start need not be the one seen in training; seed 31 was used
+// for checks and choices. The NIR network: seeds 101 to 103, 1,000
+// identities x 2 captures each, 18,000 valleys, 8 channels (16 were no
+// better there). The phone network: seeds 101 to 105, 800 identities x 2,
+// 23,000 valleys, 16 channels, a 48-pixel input, taken from the valleys
+// of the hand locator's segmentation, the ones it starts from on photos
+// (its first version learnt from ClassicValleys' refined valleys, 8
+// channels, 32 pixels, three seeds). Seed 31's valleys over 6% of the
+// palm width: 16 of 876 with that first recipe on the new data, 11 with
+// 16 channels, 10 with five seeds, 8 with 48 pixels (13 with 48 pixels
+// and 8 channels; 10 with a 1.0 D field); the median from 0.54% to
+// 0.38%. One pass, not two (two were no better on seed 31). The held-out
+// figures below are for seeds 11 and 23, which played no part.
 // Between fingers held together the network places the web from the whole
 // neighbourhood (both fingers' sides, their creases, the shading of the
 // web) where the cues of the previous sections follow one line; in a

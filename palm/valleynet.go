@@ -14,10 +14,11 @@ import (
 // The valley networks (see "Learned valley refinement" in the package doc)
 // and how their input is cut: a square of side valleyField D about the
 // valley, in the ROI frame's axes (fingers up, index finger on the right),
-// valleyIn pixels wide, each the mean of up to 6 x 6 bilinear samples of
-// the input image (cutROI's sampling). palm/models/train_valley.py trains
-// them on patches cut the same way, 96 pixels over 1.2 D
-// (TestValleyPatches), whose central 0.8 D it averages down to 32 pixels.
+// as many pixels wide as the network takes (48 for photos, 32 for NIR
+// frames), each the mean of up to 6 x 6 bilinear samples of the input
+// image (cutROI's sampling). palm/models/train_valley.py trains them on
+// patches 96 pixels over 1.2 D (TestValleyPatches), whose central 0.8 D
+// it samples down to the network's side.
 var (
 	//go:embed models/valley-phone.onnx
 	valleyPhoneONNX []byte
@@ -27,7 +28,6 @@ var (
 
 const (
 	valleyField = 0.8  // patch side, in units of the valley distance D
-	valleyIn    = 32   // network input side, pixels
 	valleyReach = 0.35 // D: a larger move is outside what it learnt; the valley stays
 )
 
@@ -40,7 +40,7 @@ var valleyNets = sync.OnceValues(func() ([2]*nn.Model, error) {
 		if err != nil {
 			return nets, err
 		}
-		if s := m.InputShape(); len(s) != 4 || s[1] != 1 || s[2] != valleyIn || s[3] != valleyIn || len(m.OutputShape()) != 2 || m.OutputShape()[1] != 2 {
+		if s := m.InputShape(); len(s) != 4 || s[1] != 1 || s[2] < 16 || s[2] > 64 || s[3] != s[2] || len(m.OutputShape()) != 2 || m.OutputShape()[1] != 2 {
 			return nets, fmt.Errorf("palm: valley network %d takes %v and gives %v", i, s, m.OutputShape())
 		}
 		nets[i] = m
@@ -84,9 +84,10 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open, sli
 	if len(ks) == 0 {
 		return
 	}
-	in := make([]float32, valleyIn*valleyIn)
+	side := net.InputShape()[2]
+	in := make([]float32, side*side)
 	var out []float32
-	for n, g := range cutSquares(img, frames, valleyIn) {
+	for n, g := range cutSquares(img, frames, side) {
 		k := ks[n]
 		for i, b := range g.Pix {
 			in[i] = float32(b)
@@ -97,7 +98,7 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open, sli
 			return
 		}
 		dx, dy := float64(out[0]), float64(out[1])
-		if !wk.colour && open[k] && onBackground(g.Pix, dx, dy) {
+		if !wk.colour && open[k] && onBackground(g.Pix, side, dx, dy) {
 			continue // into the gap (real NIR hands; see the package doc)
 		}
 		p := Point{v[k].X + D*(dx*fr.X.X+dy*fr.Y.X), v[k].Y + D*(dx*fr.X.Y+dy*fr.Y.Y)}
@@ -129,13 +130,13 @@ func standardise(in []float32) {
 }
 
 // onBackground reports whether the network's answer (dx, dy), in units of
-// D from the centre of the valley's patch pix (valleyIn x valleyIn grey
-// levels), lies on the background rather than on the hand: darker, by
+// D from the centre of the valley's patch pix (side x side grey levels),
+// lies on the background rather than on the hand: darker, by
 // bilinear interpolation, than backgroundFrac of the way from the patch's
 // dark level (its 5th percentile) to its hand level (its median). A valley
 // lies on the hand's edge. Where the patch hardly has a dark part
 // (minGapContrast) nothing counts as background.
-func onBackground(pix []uint8, dx, dy float64) bool {
+func onBackground(pix []uint8, side int, dx, dy float64) bool {
 	var hist [256]int
 	for _, b := range pix {
 		hist[b]++
@@ -153,14 +154,15 @@ func onBackground(pix []uint8, dx, dy float64) bool {
 	if hi-lo < minGapContrast {
 		return false
 	}
-	x := float64(valleyIn)/2 - 0.5 + dx*valleyIn/valleyField
-	y := float64(valleyIn)/2 - 0.5 + dy*valleyIn/valleyField
+	n := float64(side)
+	x := n/2 - 0.5 + dx*n/valleyField
+	y := n/2 - 0.5 + dy*n/valleyField
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-	if x0 < 0 || y0 < 0 || x0+1 >= valleyIn || y0+1 >= valleyIn {
+	if x0 < 0 || y0 < 0 || x0+1 >= side || y0+1 >= side {
 		return false // beyond the patch: the reach limit decides
 	}
 	ax, ay := x-float64(x0), y-float64(y0)
-	p := func(i, j int) float64 { return float64(pix[j*valleyIn+i]) }
+	p := func(i, j int) float64 { return float64(pix[j*side+i]) }
 	t := p(x0, y0) + ax*(p(x0+1, y0)-p(x0, y0))
 	b := p(x0, y0+1) + ax*(p(x0+1, y0+1)-p(x0, y0+1))
 	return t+ay*(b-t) < lo+backgroundFrac*(hi-lo)

@@ -22,7 +22,8 @@ func TestValleyNets(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, m := range nets {
-		out, err := m.Run(make([]float32, valleyIn*valleyIn), nil)
+		n := m.InputShape()[2]
+		out, err := m.Run(make([]float32, n*n), nil)
 		if err != nil || len(out) != 2 {
 			t.Errorf("network %d: %v, %d outputs", i, err, len(out))
 		}
@@ -73,6 +74,10 @@ func TestValleyNetMoves(t *testing.T) {
 // TestOnBackground: a network answer in the dark part of a valley patch
 // is on the background, one on the bright part or on the edge's bright
 // side is not, and nothing is where the patch is all one level.
+// valleyIn is the side of the patches TestOnBackground makes, that of the
+// NIR network's input.
+const valleyIn = 32
+
 func TestOnBackground(t *testing.T) {
 	gap := make([]uint8, valleyIn*valleyIn) // dark above row 12, hand below
 	flat := make([]uint8, valleyIn*valleyIn)
@@ -98,7 +103,7 @@ func TestOnBackground(t *testing.T) {
 		{"flat patch", flat, px(6), false},
 		{"beyond the patch", gap, -valleyField, false},
 	} {
-		if got := onBackground(tc.pix, 0, tc.dy); got != tc.want {
+		if got := onBackground(tc.pix, valleyIn, 0, tc.dy); got != tc.want {
 			t.Errorf("%s: onBackground = %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -1,7 +1,8 @@
 """Trains a valley network of package palm and exports it as ONNX.
 
-The network refines one finger valley: it sees a 32 x 32 grey patch, 0.8 D
-wide (D: the distance between the outer valleys), centred on the valley the
+The network refines one finger valley: it sees a 32 x 32 grey patch (48 x
+48 on photos: --input), 0.8 D wide (D: the distance between the outer
+valleys), centred on the valley the
 image cues placed, fingers up, standardised to zero mean and unit standard
 deviation, and answers the true valley's offset from the patch centre along
 the patch's x and y axes, in units of D. palm's TestValleyPatches writes the
@@ -13,10 +14,11 @@ Run with Debian's PyTorch (apt-get install python3-torch python3-onnx):
     /usr/bin/python3 palm/models/train_valley.py --train nir-101.bin nir-102.bin \
         --val nir-31.bin --out palm/models/valley-nir.onnx
 
-The embedded phone network: five seeds of 800 identities, 16 channels:
+The embedded phone network: five seeds of 800 identities, 16 channels,
+a 48-pixel input:
 
     /usr/bin/python3 palm/models/train_valley.py --train phone-10[1-5].bin \
-        --val phone-31.bin --out palm/models/valley-phone.onnx --channels 16 --epochs 40
+        --val phone-31.bin --out palm/models/valley-phone.onnx --channels 16 --epochs 40 --input 48
 
 It prints, on the validation records, how many valleys are more than 6% of
 the palm width off, before and after the network (one and two passes).
@@ -33,7 +35,7 @@ HDR = 12  # float32 header fields of a record
 SIDE = 96  # patch side, pixels
 FIELD = 1.2  # patch side, D
 CROP = 0.8  # network field, D
-INP = 32  # network input side
+INP = 32  # network input side (--input)
 SHIFT = 0.15  # random shift of the crop in training, D (each axis)
 SCALE = 10  # the network learns offsets times SCALE; the export divides
 
@@ -122,7 +124,10 @@ def main():
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--channels", type=int, default=8, help="channels of the first convolution")
+    ap.add_argument("--input", type=int, default=32, help="network input side, pixels (a multiple of 16)")
     a = ap.parse_args()
+    global INP
+    INP = a.input
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     torch.set_num_threads(2)
