@@ -133,11 +133,7 @@
 // the valleys and the palm centre define (fingers up, a left hand
 // mirrored), standardised to zero mean and unit deviation, and answers the
 // valley's offset in units of D. A move of more than 0.35 D, beyond what
-// it was trained on, is not made. A closed middle valley that the cues
-// slid far along the seam between its fingers (more than 0.45 D above the
-// line of the outer valleys, or 0.3 D below it; a hand's lies about 0.1 D
-// above) is beyond that reach: the network starts it from 0.1 D above the
-// line's midpoint instead. There is one network for colour photos
+// it was trained on, is not made. There is one network for colour photos
 // and one for grey (NIR) frames: four 3 x 3 convolutions, each followed
 // by 2 x 2 max pooling, and two dense layers; 16 to 64 channels for
 // photos (69,602 weights, 281 kB as ONNX), 8 to 32 for NIR frames (16,594
