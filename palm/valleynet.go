@@ -29,13 +29,6 @@ var (
 const (
 	valleyField = 0.8  // patch side, in units of the valley distance D
 	valleyReach = 0.35 // D: a larger move is outside what it learnt; the valley stays
-
-	// A closed middle valley more than middleFar D above the line of the
-	// outer valleys (towards the fingertips) or middleNear D below it
-	// starts from middleStart D above the line's midpoint.
-	middleFar   = 0.45
-	middleNear  = 0.3
-	middleStart = 0.1
 )
 
 // valleyNets loads the embedded networks once: [0] for colour photos, [1]
@@ -80,16 +73,6 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open, sli
 		return
 	}
 	D := dist(v[0], v[2])
-	if !open[1] {
-		// a closed middle valley far above or below the line of the
-		// outer two (in D, along the fingers: a hand's lies 0.1 D or so
-		// above it) was slid up or down the seam between the fingers
-		// beyond the network's reach: it starts from the line instead
-		m := Point{(v[0].X + v[2].X) / 2, (v[0].Y + v[2].Y) / 2}
-		if h := ((v[1].X-m.X)*fr.Y.X + (v[1].Y-m.Y)*fr.Y.Y) / D; h < -middleFar || h > middleNear {
-			v[1] = Point{m.X - middleStart*D*fr.Y.X, m.Y - middleStart*D*fr.Y.Y}
-		}
-	}
 	var frames []roi.Frame
 	var ks []int
 	for k, p := range v {
