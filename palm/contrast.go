@@ -225,6 +225,10 @@ func bgModels(hand gauss2, xs, ys []float64, bg []int, skin bool) []gauss2 {
 	return models
 }
 
+// priorMin is the least probability of the hand network that classify
+// weighs a pixel by.
+const priorMin = 0.02
+
 // classify returns the mask of the pixels near the hand's colour (d² under
 // 16) where no background colour is likelier. With prior (the hand
 // network's probability of each pixel being the hand), each likelihood is
@@ -233,10 +237,6 @@ func bgModels(hand gauss2, xs, ys []float64, bg []int, skin bool) []gauss2 {
 // background's without a look at its colour. The noise of
 // the ratios, and with it each model's covariance and its log
 // determinant, is taken at luma to a quarter grey level.
-// priorMin is the least probability of the hand network that classify
-// weighs a pixel by.
-const priorMin = 0.02
-
 func classify(hand gauss2, models []gauss2, prior, lum, nb, nr []float32) []uint8 {
 	gs := append([]gauss2{hand}, models...)
 	// per quarter level of luma (12 to 255) and model: the covariance's

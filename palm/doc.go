@@ -746,9 +746,12 @@
 // with fingers together: 14.7, 14.9 and 14.9 ms against 11.1, 12.0 and
 // 12.0 ms with ClassicValleys, beside OpenCV's resize at 1.75 and 2.39 ms
 // (medians, before and after; the machine was noisy): 6.2 to 8.5
-// resizes, 8 to 11 ms on the reference machine. That was after the working image, its blurs and chroma ratios were taken from a pool
-// instead of being allocated for each call (5.6 MB a call down to 3.1 MB);
-// the code before it gave 14.9 to 15.4 ms and 3.5 ms, timed alternately.
+// resizes, 8 to 11 ms on the reference machine.
+//
+// Taking the working image, its blurs and chroma ratios from a pool
+// instead of allocating them for each call brought 5.6 MB a call down to
+// 3.1 MB; the code before it gave 14.9 to 15.4 ms and 3.5 ms, timed
+// alternately.
 //
 // (CPU milliseconds per call. Before this round of speed work 21.1 to
 // 22.0 and 3.9 ms, timed alternately with this code's 14.1 and 3.0 ms in
