@@ -87,7 +87,7 @@ func BenchmarkValleyNets(b *testing.B) {
 			t0 := cpuTime()
 			for b.Loop() {
 				v := lm.Valleys
-				wk.netValleys(img, &v, lm.Centre, lm.Open, [3]bool{})
+				wk.netValleys(img, &v, lm.Centre)
 			}
 			b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
 		})

@@ -27,8 +27,8 @@ var (
 )
 
 const (
-	valleyField = 0.8  // patch side, in units of the valley distance D
-	valleyReach = 0.35 // D: a larger move is outside what it learnt; the valley stays
+	valleyField = 0.8 // patch side, in units of the valley distance D
+	valleyReach = 0.5 // D: a larger move is outside what it learnt; the valley stays
 )
 
 // valleyNets loads the embedded networks once: [0] for colour photos, [1]
@@ -49,16 +49,11 @@ var valleyNets = sync.OnceValues(func() ([2]*nn.Model, error) {
 })
 
 // netValleys moves valleys to where the valley network puts them. The
-// network looks at the valley's neighbourhood in the input image, in the
+// network looks at each valley's neighbourhood in the input image, in the
 // frame the valleys and the palm centre define, and answers the valley's
-// offset in units of D. On colour photos it places every valley. On grey
-// (NIR) frames it places the closed ones (open[k] false) and the open ones
-// whose gap is narrow (slit[k], where fingers nearly touch), and an open
-// valley keeps its place where the answer lies on the background: on real
-// 940 nm hands, with wide U-shaped gaps that synth does not render, the
-// NIR network put open valleys beyond the hand's edge, into the gap, where
-// refineValleys places them on it (see the package doc).
-func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open, slit [3]bool) {
+// offset in units of D; an answer beyond valleyReach is outside what it
+// learnt, and the valley stays.
+func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point) {
 	nets, err := valleyNets()
 	if err != nil {
 		return // the embedded models load: TestValleyNets
@@ -73,22 +68,14 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open, sli
 		return
 	}
 	D := dist(v[0], v[2])
-	var frames []roi.Frame
-	var ks []int
+	frames := make([]roi.Frame, 3)
 	for k, p := range v {
-		if wk.colour || !open[k] || slit[k] {
-			frames = append(frames, roi.Frame{Centre: rp(p), X: fr.X, Y: fr.Y, Side: valleyField * D})
-			ks = append(ks, k)
-		}
-	}
-	if len(ks) == 0 {
-		return
+		frames[k] = roi.Frame{Centre: rp(p), X: fr.X, Y: fr.Y, Side: valleyField * D}
 	}
 	side := net.InputShape()[2]
 	in := make([]float32, side*side)
 	var out []float32
-	for n, g := range cutSquares(img, frames, side) {
-		k := ks[n]
+	for k, g := range cutSquares(img, frames, side) {
 		for i, b := range g.Pix {
 			in[i] = float32(b)
 		}
@@ -98,9 +85,6 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, open, sli
 			return
 		}
 		dx, dy := float64(out[0]), float64(out[1])
-		if !wk.colour && open[k] && onBackground(g.Pix, side, dx, dy) {
-			continue // into the gap (real NIR hands; see the package doc)
-		}
 		p := Point{v[k].X + D*(dx*fr.X.X+dy*fr.Y.X), v[k].Y + D*(dx*fr.X.Y+dy*fr.Y.Y)}
 		if dist(p, v[k]) <= valleyReach*D && !math.IsNaN(p.X+p.Y) {
 			v[k] = p
@@ -128,50 +112,3 @@ func standardise(in []float32) {
 		in[i] = float32((float64(a) - mean) * inv)
 	}
 }
-
-// onBackground reports whether the network's answer (dx, dy), in units of
-// D from the centre of the valley's patch pix (side x side grey levels),
-// lies on the background rather than on the hand: darker, by
-// bilinear interpolation, than backgroundFrac of the way from the patch's
-// dark level (its 5th percentile) to its hand level (its median). A valley
-// lies on the hand's edge. Where the patch hardly has a dark part
-// (minGapContrast) nothing counts as background.
-func onBackground(pix []uint8, side int, dx, dy float64) bool {
-	var hist [256]int
-	for _, b := range pix {
-		hist[b]++
-	}
-	level := func(p float64) float64 {
-		n, want := 0, int(p*float64(len(pix)))
-		for i, h := range hist {
-			if n += h; n > want {
-				return float64(i)
-			}
-		}
-		return 255
-	}
-	lo, hi := level(0.05), level(0.5)
-	if hi-lo < minGapContrast {
-		return false
-	}
-	n := float64(side)
-	x := n/2 - 0.5 + dx*n/valleyField
-	y := n/2 - 0.5 + dy*n/valleyField
-	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-	if x0 < 0 || y0 < 0 || x0+1 >= side || y0+1 >= side {
-		return false // beyond the patch: the reach limit decides
-	}
-	ax, ay := x-float64(x0), y-float64(y0)
-	p := func(i, j int) float64 { return float64(pix[j*side+i]) }
-	t := p(x0, y0) + ax*(p(x0+1, y0)-p(x0, y0))
-	b := p(x0, y0+1) + ax*(p(x0+1, y0+1)-p(x0, y0+1))
-	return t+ay*(b-t) < lo+backgroundFrac*(hi-lo)
-}
-
-// An answer darker than backgroundFrac of the way from a valley patch's
-// dark level to its hand level is on the background, where the patch's
-// levels differ by minGapContrast grey levels or more.
-const (
-	backgroundFrac = 0.15
-	minGapContrast = 20
-)

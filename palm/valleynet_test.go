@@ -71,44 +71,6 @@ func TestValleyNetMoves(t *testing.T) {
 	}
 }
 
-// TestOnBackground: a network answer in the dark part of a valley patch
-// is on the background, one on the bright part or on the edge's bright
-// side is not, and nothing is where the patch is all one level.
-// valleyIn is the side of the patches TestOnBackground makes, that of the
-// NIR network's input.
-const valleyIn = 32
-
-func TestOnBackground(t *testing.T) {
-	gap := make([]uint8, valleyIn*valleyIn) // dark above row 12, hand below
-	flat := make([]uint8, valleyIn*valleyIn)
-	for j := range valleyIn {
-		for i := range valleyIn {
-			gap[j*valleyIn+i] = 200
-			if j < 12 {
-				gap[j*valleyIn+i] = 20
-			}
-			flat[j*valleyIn+i] = 120
-		}
-	}
-	px := func(j float64) float64 { return (j - float64(valleyIn)/2 + 0.5) * valleyField / valleyIn } // row j as an offset in D
-	for _, tc := range []struct {
-		name string
-		pix  []uint8
-		dy   float64
-		want bool
-	}{
-		{"in the gap", gap, px(6), true},
-		{"on the hand", gap, px(20), false},
-		{"on the edge", gap, px(11.5), false},
-		{"flat patch", flat, px(6), false},
-		{"beyond the patch", gap, -valleyField, false},
-	} {
-		if got := onBackground(tc.pix, valleyIn, 0, tc.dy); got != tc.want {
-			t.Errorf("%s: onBackground = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
 func median(v []float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)

@@ -1,24 +1,21 @@
 """Trains a valley network of package palm and exports it as ONNX.
 
-The network refines one finger valley: it sees a 32 x 32 grey patch (48 x
-48 on photos: --input), 0.8 D wide (D: the distance between the outer
-valleys), centred on the valley the
-image cues placed, fingers up, standardised to zero mean and unit standard
+The network refines one finger valley: it sees a grey patch 48 x 48
+pixels (--input; 32 by default), 0.8 D wide (D: the distance between the
+outer valleys), centred on the valley the image cues placed, fingers up, standardised to zero mean and unit standard
 deviation, and answers the true valley's offset from the patch centre along
 the patch's x and y axes, in units of D. palm's TestValleyPatches writes the
 training records from synth captures (see its doc for the format); the
 patches there are 1.2 D wide, so that the crop can be shifted at random.
 
-Run with Debian's PyTorch (apt-get install python3-torch python3-onnx):
-
-    /usr/bin/python3 palm/models/train_valley.py --train nir-101.bin nir-102.bin \
-        --val nir-31.bin --out palm/models/valley-nir.onnx
-
-The embedded phone network: five seeds of 800 identities, 16 channels,
-a 48-pixel input:
+Run with Debian's PyTorch (apt-get install python3-torch python3-onnx).
+The embedded networks, photos and NIR frames alike: five seeds of 800
+identities, 16 channels, a 48-pixel input:
 
     /usr/bin/python3 palm/models/train_valley.py --train phone-10[1-5].bin \
         --val phone-31.bin --out palm/models/valley-phone.onnx --channels 16 --epochs 40 --input 48
+    /usr/bin/python3 palm/models/train_valley.py --train nir-10[1-5].bin \
+        --val nir-31.bin --out palm/models/valley-nir.onnx --channels 16 --epochs 40 --input 48
 
 It prints, on the validation records, how many valleys are more than 6% of
 the palm width off, before and after the network (one and two passes).
@@ -54,8 +51,11 @@ def load(paths):
 
 def crops(pix, sx, sy):
     """The network inputs: the CROP-wide square of each patch shifted by
-    (sx, sy) D, INP pixels wide, standardised. With no shift this is the
-    2 x 2 block mean of the central 64 pixels, as palm.valleyInput cuts it."""
+    (sx, sy) D, INP pixels wide, standardised: bilinear samples of the
+    patch (at INP = 32 and no shift, the 2 x 2 block means of its central
+    64 pixels). palm's netValleys cuts INP pixels straight from the image,
+    each the mean of bilinear samples over its footprint; at 48 pixels
+    the two differ a little (see the package doc)."""
     x = torch.from_numpy(pix).float().unsqueeze(1)
     n = x.shape[0]
     theta = torch.zeros(n, 2, 3)
