@@ -30,12 +30,10 @@ func (wk *work) finish(img image.Image, f *found, size int, classic, net bool, s
 	for k := range 3 {
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
-	// The valley network (netValleys, below) places every valley. On grey
-	// (NIR) frames it starts from the full-resolution refinement's answer
-	// and runs twice, the second time from its first answer (and the
-	// frame it gives): on synth the second pass halved the valleys off by
-	// more than 6% of the palm width; on photos it gained little for its
-	// cost (see the package doc).
+	// The valley network (netValleys, below) places every valley, in two
+	// passes, the second from the first one's answer (and the frame it
+	// gives). On grey (NIR) frames it starts from the full-resolution
+	// refinement's answer.
 	if classic || !wk.colour {
 		wk.refineValleys(img, f, &lm.Valleys)
 	}
@@ -45,8 +43,7 @@ func (wk *work) finish(img image.Image, f *found, size int, classic, net bool, s
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
 	if net {
-		wk.netValleys(img, &lm.Valleys, lm.Centre)
-		if !wk.colour {
+		for range valleyPasses {
 			wk.netValleys(img, &lm.Valleys, lm.Centre)
 		}
 	}
