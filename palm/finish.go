@@ -22,9 +22,9 @@ const (
 )
 
 // finish maps the hand found in the working image to the input image, judges
-// its quality and cuts the ROI. classic leaves out the learned steps; net
-// runs the valley network.
-func (wk *work) finish(img image.Image, f *found, size int, classic, net bool, sink func(string, image.Image)) (*Hand, error) {
+// its quality and cuts the ROI. classic leaves out the learned steps; the
+// valley network runs passes times.
+func (wk *work) finish(img image.Image, f *found, size int, classic bool, passes int, sink func(string, image.Image)) (*Hand, error) {
 	hd := &Hand{size: size, w: wk.fw, h: wk.fh}
 	lm := &hd.Landmarks
 	for k := range 3 {
@@ -42,10 +42,8 @@ func (wk *work) finish(img image.Image, f *found, size int, classic, net bool, s
 		lm.Tips[k] = wk.toImage(f.tips[k].X, f.tips[k].Y)
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
-	if net {
-		for range valleyPasses {
-			wk.netValleys(img, &lm.Valleys, lm.Centre)
-		}
+	for pass := range passes {
+		wk.netValleys(img, &lm.Valleys, lm.Centre, pass)
 	}
 	lm.Side = f.side
 	lm.Open = f.open

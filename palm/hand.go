@@ -169,8 +169,9 @@ type Options struct {
 	ClassicValleys bool
 
 	// noValleyNet leaves out the valley network only, so that
-	// TestValleyPatches sees the valleys it starts from.
-	noValleyNet bool
+	// TestValleyPatches sees the valleys it starts from; onePass runs it
+	// once.
+	noValleyNet, onePass bool
 }
 
 const defaultROISize = 128
@@ -191,7 +192,7 @@ const (
 func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	size := defaultROISize
 	var sink func(string, image.Image)
-	requireOpen, classic, valleyNet := false, false, true
+	requireOpen, classic, passes := false, false, valleyPasses
 	if opts != nil {
 		if opts.ROISize != 0 {
 			size = opts.ROISize
@@ -199,7 +200,12 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 		sink = opts.Sink
 		requireOpen = opts.RequireOpen
 		classic = opts.ClassicValleys
-		valleyNet = !classic && !opts.noValleyNet
+		switch {
+		case classic || opts.noValleyNet:
+			passes = 0
+		case opts.onePass:
+			passes = 1
+		}
 	}
 	if size < 16 || size > 1024 {
 		return nil, fmt.Errorf("palm: ROISize %d outside [16, 1024]", size)
@@ -233,7 +239,7 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 	if !classic && wk.colour {
 		wk.checkSide(best)
 	}
-	hd, err := wk.finish(img, best, size, classic, valleyNet, sink)
+	hd, err := wk.finish(img, best, size, classic, passes, sink)
 	if err == nil && requireOpen {
 		if n := 3 - openValleys(hd.Landmarks.Open); n > 0 {
 			return hd, fmt.Errorf("%w: the fingers touch above %d of the 3 valleys (RequireOpen): spread them", ErrFingersClosed, n)

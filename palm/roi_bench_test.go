@@ -67,8 +67,8 @@ func BenchmarkHandPrior(b *testing.B) {
 }
 
 // BenchmarkValleyNets times the valley network on a phone photo and a NIR
-// frame: the patches about the three valleys, cut from the input image,
-// and the network's runs (every valley, as on a photo, on both).
+// frame: one pass, the patches about the three valleys cut from the input
+// image and the network's runs.
 func BenchmarkValleyNets(b *testing.B) {
 	for _, m := range []synth.Modality{synth.Phone, synth.NIRPalm} {
 		img := synth.NewIdentity(roiEvalSeed, 0).Render(m, 0, nil).Image
@@ -78,16 +78,11 @@ func BenchmarkValleyNets(b *testing.B) {
 		}
 		wk := newWork(img, workSide)
 		lm := hd.Landmarks
-		wk.colour = true // every valley
-		if m == synth.NIRPalm {
-			wk.colour = false
-			lm.Open = [3]bool{} // closed: every valley
-		}
 		b.Run(m.String(), func(b *testing.B) {
 			t0 := cpuTime()
 			for b.Loop() {
 				v := lm.Valleys
-				wk.netValleys(img, &v, lm.Centre)
+				wk.netValleys(img, &v, lm.Centre, 0)
 			}
 			b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
 		})

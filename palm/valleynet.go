@@ -14,14 +14,17 @@ import (
 // The valley networks (see "Learned valley refinement" in the package doc)
 // and how their input is cut: a square of side valleyField D about the
 // valley, in the ROI frame's axes (fingers up, index finger on the right),
-// as many pixels wide as the network takes (48 for photos, 32 for NIR
-// frames), each the mean of up to 6 x 6 bilinear samples of the input
-// image (cutROI's sampling). palm/models/train_valley.py trains them on
-// patches 96 pixels over 1.2 D (TestValleyPatches), whose central 0.8 D
-// it samples down to the network's side.
+// as many pixels wide as the network takes (48), each the mean of up to
+// 6 x 6 bilinear samples of the input image (cutROI's sampling).
+// palm/models/train_valley.py trains them on patches 96 pixels over 1.2 D
+// (TestValleyPatches), whose central 0.8 D it samples down to the
+// network's side. Photos have a network of their own for the second pass,
+// trained on the first pass's answers.
 var (
 	//go:embed models/valley-phone.onnx
 	valleyPhoneONNX []byte
+	//go:embed models/valley-phone-2.onnx
+	valleyPhone2ONNX []byte
 	//go:embed models/valley-nir.onnx
 	valleyNIRONNX []byte
 )
@@ -33,15 +36,16 @@ const (
 
 // valleyPasses is how many times the valley network runs, each time from
 // its last answer: on synth seeds 7 to 9 (160 identities x 2 each) valleys
-// more than 6% of the palm width off went from 22 to 12 on NIR frames and
-// from 48 to 40 on photos with a second pass.
+// more than 6% of the palm width off went from 22 to 12 on NIR frames with
+// a second pass, and on photos from 48 to 40 with the same network again,
+// to 34 with one trained on the first pass's answers.
 const valleyPasses = 2
 
 // valleyNets loads the embedded networks once: [0] for colour photos, [1]
-// for grey (NIR) frames.
-var valleyNets = sync.OnceValues(func() ([2]*nn.Model, error) {
-	var nets [2]*nn.Model
-	for i, b := range [][]byte{valleyPhoneONNX, valleyNIRONNX} {
+// for grey (NIR) frames, [2] for the second pass on colour photos.
+var valleyNets = sync.OnceValues(func() ([3]*nn.Model, error) {
+	var nets [3]*nn.Model
+	for i, b := range [][]byte{valleyPhoneONNX, valleyNIRONNX, valleyPhone2ONNX} {
 		m, err := nn.Load(b)
 		if err != nil {
 			return nets, err
@@ -54,12 +58,13 @@ var valleyNets = sync.OnceValues(func() ([2]*nn.Model, error) {
 	return nets, nil
 })
 
-// netValleys moves valleys to where the valley network puts them. The
+// netValleys moves valleys to where the valley network of pass pass (from
+// 0) puts them. The
 // network looks at each valley's neighbourhood in the input image, in the
 // frame the valleys and the palm centre define, and answers the valley's
 // offset in units of D; an answer beyond valleyReach is outside what it
 // learnt, and the valley stays.
-func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point) {
+func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int) {
 	nets, err := valleyNets()
 	if err != nil {
 		return // the embedded models load: TestValleyNets
@@ -67,6 +72,9 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point) {
 	net := nets[1]
 	if wk.colour {
 		net = nets[0]
+		if pass > 0 {
+			net = nets[2]
+		}
 	}
 	rp := func(p Point) roi.Point { return roi.Point{X: p.X, Y: p.Y} }
 	fr, ok := roi.FromValleys(rp(v[0]), rp(v[2]), rp(centre))

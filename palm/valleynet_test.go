@@ -104,7 +104,8 @@ const (
 //
 // For each synth capture (realistic, 2 per identity) that FindROI finds,
 // with every step but the valley network (so the valleys are those the
-// network starts from), and each of its valleys, one record: 12
+// network starts from; with PALMID_VALLEY_STAGE=2, with one pass of it,
+// for the second photo network), and each of its valleys, one record: 12
 // little-endian float32s (modality, seed, identity, sample, valley, truth
 // open, found open, D in pixels, palm width in pixels, the truth's offset
 // from the valley along the ROI frame's x and y axes in units of D, 1 when
@@ -116,7 +117,7 @@ func TestValleyPatches(t *testing.T) {
 		m = synth.NIRPalm
 	}
 	n := writeRecords(t, out, seed, ids, m, func(c *synth.Capture, id *synth.Identity, i, smp int) []record {
-		return valleyRecords(c, id, float32(m), float32(seed), float32(i), float32(smp))
+		return valleyRecords(c, id, os.Getenv("PALMID_VALLEY_STAGE") == "2", float32(m), float32(seed), float32(i), float32(smp))
 	})
 	t.Logf("%d records in %s", n, out)
 }
@@ -187,8 +188,8 @@ func writeRecords(t *testing.T, out string, seed, ids int, m synth.Modality, rec
 	return n
 }
 
-func valleyRecords(c *synth.Capture, id *synth.Identity, hdr ...float32) []record {
-	hd, err := FindROI(c.Image, &Options{noValleyNet: true})
+func valleyRecords(c *synth.Capture, id *synth.Identity, second bool, hdr ...float32) []record {
+	hd, err := FindROI(c.Image, &Options{noValleyNet: !second, onePass: second})
 	if err != nil {
 		return nil
 	}

@@ -17,6 +17,13 @@ identities, 16 channels, a 48-pixel input:
     /usr/bin/python3 palm/models/train_valley.py --train nir-10[1-5].bin \
         --val nir-31.bin --out palm/models/valley-nir.onnx --channels 16 --epochs 40 --input 48
 
+The second photo network learns from the first one's answers (records
+written with PALMID_VALLEY_STAGE=2), with smaller random shifts:
+
+    /usr/bin/python3 palm/models/train_valley.py --train phone2-10[1-5].bin \
+        --val phone2-31.bin --out palm/models/valley-phone-2.onnx --channels 16 --epochs 40 \
+        --input 48 --shift 0.05
+
 It prints, on the validation records, how many valleys are more than 6% of
 the palm width off, before and after the network (one and two passes).
 """
@@ -117,6 +124,7 @@ def report(net, h, pix):
 
 
 def main():
+    global INP, SHIFT
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", nargs="+", required=True)
     ap.add_argument("--val", nargs="+", required=True)
@@ -125,9 +133,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--channels", type=int, default=8, help="channels of the first convolution")
     ap.add_argument("--input", type=int, default=32, help="network input side, pixels (a multiple of 16)")
+    ap.add_argument("--shift", type=float, default=SHIFT, help="random shift of the crop in training, D (each axis)")
     a = ap.parse_args()
-    global INP
-    INP = a.input
+    INP, SHIFT = a.input, a.shift
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     torch.set_num_threads(2)
