@@ -30,10 +30,11 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, passes
 	for k := range 3 {
 		lm.Valleys[k] = wk.toImage(f.valleys[k].X, f.valleys[k].Y)
 	}
-	// The valley network (netValleys, below) places every valley, in two
-	// passes, the second from the first one's answer (and the frame it
-	// gives). On grey (NIR) frames it starts from the full-resolution
-	// refinement's answer.
+	// The valley network (netValleys, below) places every valley, in
+	// valleyPasses passes, each from the last one's answer (and the frame
+	// it gives); on photos the second pass has a network of its own. On
+	// grey (NIR) frames it starts from the full-resolution refinement's
+	// answer.
 	if classic || !wk.colour {
 		wk.refineValleys(img, f, &lm.Valleys)
 	}

@@ -59,11 +59,10 @@ var valleyNets = sync.OnceValues(func() ([3]*nn.Model, error) {
 })
 
 // netValleys moves valleys to where the valley network of pass pass (from
-// 0) puts them. The
-// network looks at each valley's neighbourhood in the input image, in the
-// frame the valleys and the palm centre define, and answers the valley's
-// offset in units of D; an answer beyond valleyReach is outside what it
-// learnt, and the valley stays.
+// 0) puts them. The network looks at each valley's neighbourhood in the
+// input image, in the frame the valleys and the palm centre define, and
+// answers the valley's offset in units of D; an answer beyond valleyReach
+// is outside what it learnt, and the valley stays.
 func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int) {
 	nets, err := valleyNets()
 	if err != nil {
