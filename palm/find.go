@@ -19,7 +19,6 @@ type found struct {
 	bisect  [3]Point // each valley's bisector, out of the palm into the gap
 	tips    [4]Point
 	open    [3]bool
-	slit    [3]bool // the gap above an open valley is narrow (hypo.slit)
 	thumb   bool
 	side    Side
 	alt     *hypo // the best hypothesis with the outer valleys the other way round, nil if none
@@ -1005,7 +1004,7 @@ func (wk *work) fingers(f *found) {
 
 // take sets f's fingers, valleys and side to those of hypothesis s.
 func (f *found) take(s *hypo) {
-	f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.open, f.slit = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.open, s.slit
+	f.valleys, f.rim, f.bisect, f.tips, f.thumb, f.side, f.open = s.valleys, s.rim, s.bisect, s.tips, s.thumb, s.side, s.open
 }
 
 // vote returns the hypothesis of hs that wins a vote between the order of
@@ -1074,7 +1073,6 @@ type hypo struct {
 	bisect  [3]Point
 	tips    [4]Point
 	open    [3]bool
-	slit    [3]bool // the gap above the valley is narrow: the fingers may touch below
 	thumb   bool
 	side    Side
 	score   float64
@@ -1205,7 +1203,7 @@ func (f *found) hypothesis(runs []protrusion, i int, rev bool, pt func(int) Poin
 		ft.angles[k] = math.Acos(clamp(cs, -1, 1)) * 180 / math.Pi
 	}
 	var us [3]Point
-	slit := &hy.slit
+	var slit [3]bool // the gap above the valley is narrow: the fingers may touch below
 	for k := range 3 {
 		a, b := fr[k], fr[k+1]
 		if a.s > b.s { // reversed order

@@ -81,7 +81,7 @@ func (f *found) reversed() hypo {
 		h.side = Right
 	}
 	for k := range 3 {
-		h.valleys[k], h.rim[k], h.bisect[k], h.open[k], h.slit[k] = f.valleys[2-k], f.rim[2-k], f.bisect[2-k], f.open[2-k], f.slit[2-k]
+		h.valleys[k], h.rim[k], h.bisect[k], h.open[k] = f.valleys[2-k], f.rim[2-k], f.bisect[2-k], f.open[2-k]
 	}
 	for k := range 4 {
 		h.tips[k] = f.tips[3-k]
