@@ -26,6 +26,7 @@ type found struct {
 	level   float64 // score as the acceptance thresholds see it (thumbAccept)
 	fingers int     // finger-like protrusions seen (for the error when there is no hand)
 	doubted bool    // the hand network does not see this hand (priorAgrees)
+	guessed bool    // the valleys are the keypoint network's (checkKeypoints)
 }
 
 // Thresholds of the hand model, in units of the palm's inscribed radius R.
@@ -185,6 +186,10 @@ func (wk *work) findHand(sink func(string, image.Image)) (*found, error) {
 		best = netHand
 	}
 	if best == nil {
+		if closest != nil && closest.r > 0 && maxFingers >= 2 {
+			// for the keypoint network to read (rescue)
+			wk.closest = closest
+		}
 		if sink != nil {
 			var m []uint8
 			if closest != nil {

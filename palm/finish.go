@@ -38,9 +38,13 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, passes
 	if classic || !wk.colour {
 		wk.refineValleys(img, f, &lm.Valleys)
 	}
-	wk.seamValleys(img, f, &lm.Valleys)
-	for k := range 4 {
-		lm.Tips[k] = wk.toImage(f.tips[k].X, f.tips[k].Y)
+	if !f.guessed {
+		wk.seamValleys(img, f, &lm.Valleys)
+	}
+	if f.tips != ([4]Point{}) {
+		for k := range 4 {
+			lm.Tips[k] = wk.toImage(f.tips[k].X, f.tips[k].Y)
+		}
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
 	for pass := range passes {
@@ -281,7 +285,9 @@ func (wk *work) overlay(hd *Hand, mask []uint8, marks bool) *image.RGBA {
 		}
 	}
 	for _, t := range hd.Landmarks.Tips {
-		dot(t, color.RGBA{40, 80, 255, 255})
+		if t != (Point{}) {
+			dot(t, color.RGBA{40, 80, 255, 255})
+		}
 	}
 	for _, v := range hd.Landmarks.Valleys {
 		dot(v, color.RGBA{255, 0, 0, 255})

@@ -68,7 +68,8 @@ type Landmarks struct {
 	// ring–little.
 	Valleys [3]Point
 	// Tips are the fingertips of the index, middle, ring and little
-	// fingers, as far as they are visible.
+	// fingers, as far as they are visible; zero where the valleys are
+	// the keypoint network's alone (fingers held together).
 	Tips [4]Point
 	// Centre is the palm centre: the centre of the largest circle inside
 	// the hand's silhouette.
@@ -233,11 +234,23 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 		}
 	}
 	best, err := wk.findHand(sink)
+	if !classic && wk.colour {
+		// the learned checks on the hand found (or, where none was,
+		// on the silhouette with the most fingers): its side, and its
+		// valleys against the keypoint network's
+		g, ok := wk.keypoints()
+		switch {
+		case err == nil:
+			wk.checkSide(best)
+			if ok {
+				wk.checkKeypoints(best, g)
+			}
+		case ok && wk.closest != nil && errors.Is(err, ErrFingersClosed) && wk.rescue(wk.closest, g):
+			best, err = wk.closest, nil
+		}
+	}
 	if err != nil {
 		return nil, err
-	}
-	if !classic && wk.colour {
-		wk.checkSide(best)
 	}
 	hd, err := wk.finish(img, best, size, classic, passes, sink)
 	if err == nil && requireOpen {

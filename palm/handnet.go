@@ -102,6 +102,17 @@ func handStandardise(in []float32, cw, ch int) {
 	}
 }
 
+// handInput returns the hand network's input for a colour working image
+// (the keypoint network takes the same), made on the first call.
+func (wk *work) handInput() []float32 {
+	if wk.netIn == nil {
+		wk.netIn = make([]float32, 4*handIn*handIn)
+		cw, ch := wk.handPlanes(wk.netIn)
+		handStandardise(wk.netIn, cw, ch)
+	}
+	return wk.netIn
+}
+
 // handPrior runs the hand network on a colour working image and returns,
 // for each working pixel, the network's probability that it is the hand
 // (bilinear between its output cells), or nil where it cannot run.
@@ -110,10 +121,7 @@ func (wk *work) handPrior() []float32 {
 	if err != nil || !wk.colour {
 		return nil // the embedded model loads: TestHandNet
 	}
-	in := make([]float32, 4*handIn*handIn)
-	cw, ch := wk.handPlanes(in)
-	handStandardise(in, cw, ch)
-	out, err := net.Run(in, nil)
+	out, err := net.Run(wk.handInput(), nil)
 	if err != nil {
 		return nil
 	}

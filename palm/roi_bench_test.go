@@ -89,3 +89,19 @@ func BenchmarkValleyNets(b *testing.B) {
 		wk.release()
 	}
 }
+
+// BenchmarkKeypointNet times the keypoint network on a synth photo (its
+// input is the hand network's, made once per photo and not timed here).
+func BenchmarkKeypointNet(b *testing.B) {
+	img := synth.NewIdentity(roiEvalSeed, 0).Render(synth.Phone, 0, nil).Image
+	wk := newWork(img, workSide)
+	defer wk.release()
+	wk.handInput()
+	t0 := cpuTime()
+	for b.Loop() {
+		if _, ok := wk.keypoints(); !ok {
+			b.Fatal("the keypoint network did not run")
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
+}

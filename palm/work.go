@@ -22,8 +22,12 @@ type work struct {
 	// prior is the hand network's probability of each pixel being the
 	// hand (handPrior), nil where findHand is to go without it.
 	prior []float32
-	hbuf  []hypo       // fingers' hypotheses, reused from call to call
-	bufs  []*[]float32 // pooled buffers: lum, cb, cr and findHand's (release)
+	netIn []float32 // the hand and keypoint networks' input (handInput)
+	// closest is, where findHand finds no hand, the silhouette with the
+	// most finger-like shapes (at least two), its palm centre found.
+	closest *found
+	hbuf    []hypo       // fingers' hypotheses, reused from call to call
+	bufs    []*[]float32 // pooled buffers: lum, cb, cr and findHand's (release)
 }
 
 // scratch returns a pooled buffer of n float32 (content unspecified) that
