@@ -279,16 +279,23 @@
 //     and the side network chooses their order again;
 //   - rescue: where findHand found finger-like shapes but no hand
 //     (ErrFingersClosed), the network's valleys, if it is sure of them
-//     and they sit about the silhouette's palm centre as a hand's do
-//     (spaced as above, the centre 0.5 to 2.5 D from their midpoint and
-//     below their line, at least 60 degrees from it), become the hand's;
-//     a valley is open where the silhouette has a gap 0.1 D above it. Such
-//     a hand has no fingertips (Landmarks.Tips zero).
+//     and they are spaced as above about the palm centre found again
+//     (the silhouette's own can lie down the forearm or in clutter joined
+//     to the hand: the deepest point within 0.25 D of where the valleys
+//     put the centre, 0.95 D from their midpoint, on the side of their
+//     line where the silhouette is deeper), become the hand's; a valley is
+//     open where the silhouette has a gap 0.1 D above it. Such a hand has
+//     no fingertips (Landmarks.Tips zero).
 //
 // On the development seeds 7 to 9 (160 identities x 2 each) phone valleys
 // more than 6% of the palm width off went from 12, 11 and 11 to 6, 12 and
-// 12, and the FTA from 1.25%, 1.88% and 1.56% to 0.94%, 1.25% and 1.25%
-// (the rescued hands' valleys are as good as the rest: TestRescue). Most
+// 13, and the FTA from 1.25%, 1.88% and 1.56% to 0.94%, 1.25% and 0.31%
+// (the rescued hands' valleys are mostly as good as the rest:
+// TestRescue; one of the 7 was 8% off). The held-out seeds (see Measured
+// hand finding) were looked at after the rule was chosen, and once more
+// after the rescue's palm centre was found again below the valleys, which
+// took seed 23's phone FTA from 1.25% to 0.94% and changed nothing else
+// there. Most
 // of what is left is closed valleys' depth, which the check cannot see,
 // and hands the network misjudges. Its first version (24 channels, seeds
 // 101 to 105) was more than 20% of the palm width off on 78 of 945
@@ -359,7 +366,7 @@
 //
 //	modality, seed      captures  FTA            median  p90     p99      wrong side
 //	Phone 1280 x 960    11  320   0.94% (3)      0.30%   1.77%    6.48%   1 of 317
-//	Phone               23  320   1.25% (4)      0.29%   1.57%    5.10%   0 of 316
+//	Phone               23  320   0.94% (3)      0.29%   1.57%    5.10%   0 of 317
 //	NIRPalm 640 x 480   11  320   0.00% (0)      0.22%   1.43%    4.36%   0 of 320
 //	NIRPalm             23  320   0.00% (0)      0.24%   1.62%    4.64%   1 of 320
 //

@@ -815,23 +815,32 @@ func (wk *work) landmarks(cp *comp) *found {
 			n, off = Point{-n.X, -n.Y}, -off
 		}
 		if D > 2 && off > 1.5*D {
-			p := Point{mid.X + ratioCentre*D*n.X - float64(cp.x0), mid.Y + ratioCentre*D*n.Y - float64(cp.y0)}
-			rr := 0.25 * D
-			bi, bv := -1, float32(0)
-			for y := max(0, int(p.Y-rr)); y <= min(h-1, int(p.Y+rr)); y++ {
-				for x := max(0, int(p.X-rr)); x <= min(w-1, int(p.X+rr)); x++ {
-					dx, dy := float64(x)-p.X, float64(y)-p.Y
-					if dx*dx+dy*dy <= rr*rr && dt[y*w+x] > bv {
-						bi, bv = y*w+x, dt[y*w+x]
-					}
-				}
-			}
-			if bi >= 0 && bv >= 3 {
-				try(ipoint{bi % w, bi / w})
+			if q, ok := cp.deepestNear(Point{mid.X + ratioCentre*D*n.X, mid.Y + ratioCentre*D*n.Y}, 0.25*D); ok {
+				try(q)
 			}
 		}
 	}
 	return f
+}
+
+// deepestNear returns the point of the silhouette deepest inside it (its
+// distance transform's largest value) within rr working pixels of p
+// (working coordinates), relative to the component's box; ok is false
+// where none there lies 3 pixels or more inside.
+func (cp *comp) deepestNear(p Point, rr float64) (q ipoint, ok bool) {
+	dt, _ := cp.distance()
+	w, h := cp.bw, cp.bh
+	p.X, p.Y = p.X-float64(cp.x0), p.Y-float64(cp.y0)
+	bi, bv := -1, float32(0)
+	for y := max(0, int(p.Y-rr)); y <= min(h-1, int(p.Y+rr)); y++ {
+		for x := max(0, int(p.X-rr)); x <= min(w-1, int(p.X+rr)); x++ {
+			dx, dy := float64(x)-p.X, float64(y)-p.Y
+			if dx*dx+dy*dy <= rr*rr && dt[y*w+x] > bv {
+				bi, bv = y*w+x, dt[y*w+x]
+			}
+		}
+	}
+	return ipoint{bi % w, bi / w}, bi >= 0 && bv >= 3
 }
 
 // centres returns up to k local maxima of the distance transform dt, each

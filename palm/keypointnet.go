@@ -92,17 +92,13 @@ func (wk *work) keypoints() (g keyGuess, ok bool) {
 // and the valley networks refine what it gives. D is the distance of its
 // outer valleys, r the palm's inscribed radius.
 const (
-	keySure     = 0.7  // least probability of the 3 x 3 cells about each map's peak
-	keyFar      = 0.6  // D: a found valley farther than this from the network's is wrong
-	keyMiddle   = 0.35 // D: the largest distance of the middle valley from the outer ones' midpoint
-	keyGap      = 0.1  // D: the step above a valley where a gap between the fingers shows it open
-	rescueSlant = 0.5  // the largest cosine of the angle between the valley line and the line to the palm centre
+	keySure   = 0.7  // least probability of the 3 x 3 cells about each map's peak
+	keyFar    = 0.6  // D: a found valley farther than this from the network's is wrong
+	keyMiddle = 0.35 // D: the largest distance of the middle valley from the outer ones' midpoint
+	keyGap    = 0.1  // D: the step above a valley where a gap between the fingers shows it open
 )
 
-var (
-	keySpan      = [2]float64{0.6, 2.2} // r: the least and largest D
-	rescueCentre = [2]float64{0.5, 2.5} // D: the least and largest distance of the palm centre from the valleys' midpoint
-)
+var keySpan = [2]float64{0.6, 2.2} // r: the least and largest D
 
 // plausible reports whether the network is sure of all three valleys
 // (keySure) and they are spaced like those of a hand whose palm has
@@ -179,25 +175,42 @@ func (wk *work) checkKeypoints(f *found, g keyGuess) bool {
 
 // rescue takes the keypoint network's valleys for a silhouette in which
 // findHand saw finger-like shapes but no hand (fingers held together, or
-// cut by shade or clutter): where the network is sure of all three, they
-// are spaced like a hand's about f's palm centre, they become f's
+// cut by shade or clutter): where the network is sure of all three and
+// they are spaced like a hand's about the palm centre found again below
+// them, they become f's
 // valleys, for the valley networks to refine. It reports whether it took
 // them.
 func (wk *work) rescue(f *found, g keyGuess) bool {
-	D, ok := g.plausible(f.r)
-	if !ok {
-		return false
-	}
 	v := g.valleys
-	mid := midpoint(v[0], v[2])
-	if c := dist(f.centre, mid); c < rescueCentre[0]*D || c > rescueCentre[1]*D {
+	D, mid := dist(v[0], v[2]), midpoint(v[0], v[2])
+	if D < 2 {
 		return false
 	}
-	// the palm centre below the valley line, not beside it
-	if X := unit(Point{v[0].X - v[2].X, v[0].Y - v[2].Y}); math.Abs((f.centre.X-mid.X)*X.X+(f.centre.Y-mid.Y)*X.Y) > rescueSlant*dist(f.centre, mid) {
+	// The silhouette's centre can be far down the forearm or in clutter
+	// joined to the hand: the palm centre is the deepest point about
+	// where the valleys put it, on the side of their line where the
+	// silhouette is deeper (the palm's, not the fingers').
+	n := unit(Point{v[2].Y - v[0].Y, v[0].X - v[2].X})
+	dt, _ := f.comp.distance()
+	var c Point
+	r := 0.0
+	for _, s := range [2]float64{1, -1} {
+		q, ok := f.comp.deepestNear(Point{mid.X + s*ratioCentre*D*n.X, mid.Y + s*ratioCentre*D*n.Y}, 0.25*D)
+		if !ok {
+			continue
+		}
+		if d := float64(dt[q.y*f.comp.bw+q.x]); d > r {
+			c, r = Point{float64(q.x + f.comp.x0), float64(q.y + f.comp.y0)}, d
+		}
+	}
+	if r == 0 {
 		return false
 	}
-	up := unit(Point{mid.X - f.centre.X, mid.Y - f.centre.Y})
+	if _, ok := g.plausible(r); !ok {
+		return false
+	}
+	f.centre, f.r = c, r
+	up := unit(Point{mid.X - c.X, mid.Y - c.Y})
 	for k := range 3 {
 		// open where the silhouette has a gap just above the valley
 		p := Point{v[k].X + keyGap*D*up.X, v[k].Y + keyGap*D*up.Y}
