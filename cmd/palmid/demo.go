@@ -43,7 +43,7 @@ const (
 // follows it.
 const (
 	demoMethod = "palmprint competitive codes (package palm: 6-orientation Gabor code, shifted masked Hamming, enrolment at ±4°) on the phone and NIR palm images, Hessian vein templates (package vein: shifted Dice) on the NIR vein image, fused by vein.Fuse (impostor z-normalised weighted sum of the two device scores); the raw-pixel NCC baseline runs beside for reference"
-	roiFound   = "128x128 ROIs found by palmid (palm.FindROI: hand located, finger valleys refined and the side checked by small networks, quality checks) on the phone photo and on the NIR palm frame; the vein ROI is the palm frame's square cut from the vein frame of the same pose (palm.Hand.Cut)"
+	roiFound   = "128x128 ROIs found by palmid (palm.FindROI: hand located, finger valleys checked against a keypoint network on photos, refined and their side checked by small networks, quality checks) on the phone photo and on the NIR palm frame; the vein ROI is the palm frame's square cut from the vein frame of the same pose (palm.Hand.Cut)"
 	roiTruth   = "ground-truth-aligned 128x128 ROIs (--truth-roi: cut where synth's ground truth puts them, no hand finding)"
 )
 
