@@ -90,7 +90,9 @@ def zoom(x, t, h, gen):
     return x, t
 
 
-def augment(x, t, gen):
+def recolour(x, gen):
+    """Changes the images' colour at random (luma gamma, gain and offset;
+    chroma saturation, hue and offset; noise), as a network input again."""
     n = x.shape[0]
     valid = x[:, 3:4]
     y, cb, cr = x[:, 0:1] * 64 + 128, x[:, 1:2] * 64 + 128, x[:, 2:3] * 64 + 128
@@ -108,7 +110,11 @@ def augment(x, t, gen):
     cb, cr = b + 128 + u(-6, 6), r + 128 + u(-6, 6)
     x = torch.cat([y, cb, cr], 1).clamp(0, 255)
     x = x + torch.randn(x.shape, generator=gen) * u(0, 4)
-    x = torch.cat([(x - 128) / 64 * valid, valid], 1)
+    return torch.cat([(x - 128) / 64 * valid, valid], 1)
+
+
+def augment(x, t, gen):
+    x = recolour(x, gen)
     # turns by multiples of 90 degrees and mirrors, the same for a batch
     k = int(torch.randint(0, 4, (1,), generator=gen))
     x, t = torch.rot90(x, k, (2, 3)), torch.rot90(t, k, (2, 3))

@@ -42,6 +42,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from train_hand import recolour  # the same colour changes
+
 HDR = 16  # float32 header fields of a record
 S = 80  # input side, cells
 O = 20  # output side, cells
@@ -95,22 +97,7 @@ def zoom(x, kp, pw, cw, ch, gen):
 
 
 def augment(x, kp, gen):
-    n = x.shape[0]
-    valid = x[:, 3:4]
-    y, cb, cr = x[:, 0:1] * 64 + 128, x[:, 1:2] * 64 + 128, x[:, 2:3] * 64 + 128
-
-    def u(lo, hi):
-        return (lo + (hi - lo) * torch.rand(n, 1, 1, 1, generator=gen))
-
-    y = 255 * (y.clamp(0, 255) / 255) ** u(0.7, 1.4)
-    y = y * u(0.6, 1.3) + u(-20, 20)
-    sat, hue = u(0.5, 1.6), u(-0.35, 0.35)
-    b, r = cb - 128, cr - 128
-    b, r = sat * (b * torch.cos(hue) - r * torch.sin(hue)), sat * (b * torch.sin(hue) + r * torch.cos(hue))
-    cb, cr = b + 128 + u(-6, 6), r + 128 + u(-6, 6)
-    x = torch.cat([y, cb, cr], 1).clamp(0, 255)
-    x = x + torch.randn(x.shape, generator=gen) * u(0, 4)
-    x = torch.cat([(x - 128) / 64 * valid, valid], 1)
+    x = recolour(x, gen)
     # turns by multiples of 90 degrees and mirrors, the same for a batch;
     # rot90 takes (row, col) = (y, x) to (S - x, y) in continuous cells
     k = int(torch.randint(0, 4, (1,), generator=gen))
