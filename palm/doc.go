@@ -284,8 +284,10 @@
 //     to the hand: the deepest point within 0.25 D of where the valleys
 //     put the centre, 0.95 D from their midpoint, on the side of their
 //     line where the silhouette is deeper), become the hand's; a valley is
-//     open where the silhouette has a gap 0.1 D above it. Such a hand has
-//     no fingertips (Landmarks.Tips zero).
+//     open where the silhouette has a gap 0.1 D above it.
+//
+// A hand whose valleys the network gave has no fingertips
+// (Landmarks.Tips zero).
 //
 // On the development seeds 7 to 9 (160 identities x 2 each) phone valleys
 // more than 6% of the palm width off went from 12, 11 and 11 to 6, 12 and

@@ -69,7 +69,8 @@ type Landmarks struct {
 	Valleys [3]Point
 	// Tips are the fingertips of the index, middle, ring and little
 	// fingers, as far as they are visible; zero where the valleys are
-	// the keypoint network's alone (fingers held together).
+	// the keypoint network's (see "Learned keypoint check" in the
+	// package doc).
 	Tips [4]Point
 	// Centre is the palm centre: the centre of the largest circle inside
 	// the hand's silhouette.
@@ -238,15 +239,16 @@ func FindROI(img image.Image, opts *Options) (*Hand, error) {
 		// the learned checks on the hand found (or, where none was,
 		// on the silhouette with the most fingers): its side, and its
 		// valleys against the keypoint network's
-		g, ok := wk.keypoints()
 		switch {
 		case err == nil:
 			wk.checkSide(best)
-			if ok {
+			if g, ok := wk.keypoints(); ok {
 				wk.checkKeypoints(best, g)
 			}
-		case ok && wk.closest != nil && errors.Is(err, ErrFingersClosed) && wk.rescue(wk.closest, g):
-			best, err = wk.closest, nil
+		case wk.closest != nil && errors.Is(err, ErrFingersClosed):
+			if g, ok := wk.keypoints(); ok && wk.rescue(wk.closest, g) {
+				best, err = wk.closest, nil
+			}
 		}
 	}
 	if err != nil {

@@ -167,7 +167,7 @@ func (wk *work) checkKeypoints(f *found, g keyGuess) bool {
 		}
 		open[k] = f.open[j]
 	}
-	f.valleys, f.rim, f.open, f.side = v, v, open, sideOf(v, f.centre)
+	f.valleys, f.rim, f.open, f.side, f.tips = v, v, open, sideOf(v, f.centre), [4]Point{}
 	f.alt, f.guessed = nil, true
 	wk.checkSide(f)
 	return true
