@@ -48,7 +48,7 @@ func (wk *work) finish(img image.Image, f *found, size int, classic bool, passes
 	}
 	lm.Centre = wk.toImage(f.centre.X, f.centre.Y)
 	for pass := range passes {
-		wk.netValleys(img, &lm.Valleys, lm.Centre, pass)
+		wk.netValleys(img, &lm.Valleys, lm.Centre, pass, f.open)
 	}
 	lm.Side = f.side
 	lm.Open = f.open

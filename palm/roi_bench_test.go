@@ -82,7 +82,7 @@ func BenchmarkValleyNets(b *testing.B) {
 			t0 := cpuTime()
 			for b.Loop() {
 				v := lm.Valleys
-				wk.netValleys(img, &v, lm.Centre, 0)
+				wk.netValleys(img, &v, lm.Centre, 0, lm.Open)
 			}
 			b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
 		})

@@ -18,8 +18,9 @@ import (
 // 6 x 6 bilinear samples of the input image (cutROI's sampling).
 // palm/models/train_valley.py trains them on patches 96 pixels over 1.2 D
 // (TestValleyPatches), whose central 0.8 D it samples down to the
-// network's side. Photos have a network of their own for the second pass,
-// trained on the first pass's answers.
+// network's side. Photos have networks of their own for the second pass,
+// trained on the first pass's answers: one for the valleys found closed
+// (fingers touching), one for the rest.
 var (
 	//go:embed models/valley-phone.onnx
 	valleyPhoneONNX []byte
@@ -27,6 +28,8 @@ var (
 	valleyPhone2ONNX []byte
 	//go:embed models/valley-nir.onnx
 	valleyNIRONNX []byte
+	//go:embed models/valley-phone-closed.onnx
+	valleyPhoneClosedONNX []byte
 )
 
 const (
@@ -42,10 +45,11 @@ const (
 const valleyPasses = 2
 
 // valleyNets loads the embedded networks once: [0] for colour photos, [1]
-// for grey (NIR) frames, [2] for the second pass on colour photos.
-var valleyNets = sync.OnceValues(func() ([3]*nn.Model, error) {
-	var nets [3]*nn.Model
-	for i, b := range [][]byte{valleyPhoneONNX, valleyNIRONNX, valleyPhone2ONNX} {
+// for grey (NIR) frames, [2] for the second pass on colour photos, [3]
+// for the second pass on a photo's valleys found closed.
+var valleyNets = sync.OnceValues(func() ([4]*nn.Model, error) {
+	var nets [4]*nn.Model
+	for i, b := range [][]byte{valleyPhoneONNX, valleyNIRONNX, valleyPhone2ONNX, valleyPhoneClosedONNX} {
 		m, err := nn.Load(b)
 		if err != nil {
 			return nets, err
@@ -59,11 +63,12 @@ var valleyNets = sync.OnceValues(func() ([3]*nn.Model, error) {
 })
 
 // netValleys moves valleys to where the valley network of pass pass (from
-// 0) puts them. The network looks at each valley's neighbourhood in the
+// 0) puts them (on photos, the closed valleys' own in the second pass for
+// those not open). The network looks at each valley's neighbourhood in the
 // input image, in the frame the valleys and the palm centre define, and
 // answers the valley's offset in units of D; an answer beyond valleyReach
 // is outside what it learnt, and the valley stays.
-func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int) {
+func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int, open [3]bool) {
 	nets, err := valleyNets()
 	if err != nil {
 		return // the embedded models load: TestValleyNets
@@ -93,7 +98,11 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int)
 			in[i] = float32(b)
 		}
 		standardise(in)
-		out, err = net.Run(in, out)
+		nk := net
+		if wk.colour && pass > 0 && !open[k] {
+			nk = nets[3]
+		}
+		out, err = nk.Run(in, out)
 		if err != nil {
 			return
 		}

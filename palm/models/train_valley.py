@@ -24,6 +24,13 @@ written with PALMID_VALLEY_STAGE=2), with smaller random shifts:
         --val phone2-31.bin --out palm/models/valley-phone-2.onnx --channels 16 --epochs 40 \
         --input 48 --shift 0.05
 
+and the one for the valleys found closed (fingers touching) from the same
+records, those valleys only:
+
+    /usr/bin/python3 palm/models/train_valley.py --train phone2-10[1-5].bin \
+        --val phone2-31.bin --out palm/models/valley-phone-closed.onnx --channels 16 --epochs 40 \
+        --input 48 --shift 0.05 --closed
+
 It prints, on the validation records, how many valleys are more than 6% of
 the palm width off, before and after the network (one and two passes).
 """
@@ -134,6 +141,7 @@ def main():
     ap.add_argument("--channels", type=int, default=8, help="channels of the first convolution")
     ap.add_argument("--input", type=int, default=32, help="network input side, pixels (a multiple of 16)")
     ap.add_argument("--shift", type=float, default=SHIFT, help="random shift of the crop in training, D (each axis)")
+    ap.add_argument("--closed", action="store_true", help="only valleys found closed (fingers touching)")
     a = ap.parse_args()
     INP, SHIFT = a.input, a.shift
     torch.manual_seed(a.seed)
@@ -143,8 +151,12 @@ def main():
     # Leave out captures on the wrong side and valleys the cues put far
     # off: no local patch can tell where those belong.
     keep = (h[:, 11] == 0) & (np.hypot(h[:, 9], h[:, 10]) < 0.45)
+    if a.closed:
+        keep &= h[:, 6] == 0
     h, pix = h[keep], pix[keep]
     hv, pv = load(a.val)
+    if a.closed:
+        hv, pv = hv[hv[:, 6] == 0], pv[hv[:, 6] == 0]
     print("train: %d valleys (%d kept)" % (len(keep), len(h)))
     net = Net(a.channels)
     opt = torch.optim.Adam(net.parameters(), 1e-3)
