@@ -269,7 +269,7 @@
 // takes the mean of the 3 x 3 cells' positions about each map's peak,
 // weighed by their probabilities. Two stride-2 and four dilated 3 x 3
 // convolutions of 16 and 32 channels with batch normalisation folded in
-// (42,521 weights, 172 kB; 1.65 ms a photo), trained by
+// (42,521 weights, 172 kB; 1.6 ms a photo), trained by
 // palm/models/train_keypoint.py on synth seeds 101 to 107 (800 identities
 // x 2 photos each, cropped, turned, mirrored and recoloured at random;
 // TestKeypointPatches writes the records). On seed 31 its valleys are
@@ -307,14 +307,13 @@
 // hand finding) were looked at after the rule was chosen, and once more
 // after the rescue's palm centre was found again below the valleys, which
 // took seed 23's phone FTA from 1.25% to 0.94% and changed nothing else
-// there. Most
-// of what is left is closed valleys' depth, which the check cannot see,
-// and hands the network misjudges. Its first version (24 channels, seeds
+// there. Closed valleys' depth, which the check cannot see, has a network
+// of its own (Learned valley refinement); what is left is mostly hands
+// the keypoint network misjudges. Its first version (24 channels, seeds
 // 101 to 105) was more than 20% of the palm width off on 78 of 945
 // photos whose silhouette was right; a second (32 channels, the same
 // seeds, a looser rule) overruled right hands about as often as wrong
-// ones.
-// Grey (NIR) frames have no such network: the device's lit hand stands
+// ones. Grey (NIR) frames have no such network: the device's lit hand stands
 // out from a dark background, and the silhouette does not mislead.
 //
 // # ROI

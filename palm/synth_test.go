@@ -29,7 +29,7 @@ const synthSeed = 1
 // it measures at most 30 identities x 3 NIRPalm samples. Rendering dominates
 // the run time: the figures in the package documentation come from
 //
-//	go test -run SynthAccuracy -v -palm.synth-ids 200 -timeout 30m ./palm
+//	go test ./palm -run SynthAccuracy -v -timeout 30m -args -palm.synth-ids=200
 //
 // which took six minutes on two busy cores.
 func TestSynthAccuracy(t *testing.T) {
