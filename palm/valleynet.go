@@ -54,7 +54,8 @@ var valleyNets = sync.OnceValues(func() ([4]*nn.Model, error) {
 		if err != nil {
 			return nets, err
 		}
-		if s := m.InputShape(); len(s) != 4 || s[1] != 1 || s[2] < 16 || s[2] > 64 || s[3] != s[2] || len(m.OutputShape()) != 2 || m.OutputShape()[1] != 2 {
+		// one side for all: netValleys cuts one set of patches a pass
+		if s := m.InputShape(); len(s) != 4 || s[1] != 1 || s[2] < 16 || s[2] > 64 || s[3] != s[2] || i > 0 && s[2] != nets[0].InputShape()[2] || len(m.OutputShape()) != 2 || m.OutputShape()[1] != 2 {
 			return nets, fmt.Errorf("palm: valley network %d takes %v and gives %v", i, s, m.OutputShape())
 		}
 		nets[i] = m
@@ -73,11 +74,19 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int,
 	if err != nil {
 		return // the embedded models load: TestValleyNets
 	}
-	net := nets[1]
-	if wk.colour {
-		net = nets[0]
-		if pass > 0 {
-			net = nets[2]
+	// each valley's network: by modality and pass, and on photos' second
+	// pass by whether the fingers above it touch
+	var pick [3]*nn.Model
+	for k := range pick {
+		switch {
+		case !wk.colour:
+			pick[k] = nets[1]
+		case pass == 0:
+			pick[k] = nets[0]
+		case open[k]:
+			pick[k] = nets[2]
+		default:
+			pick[k] = nets[3]
 		}
 	}
 	rp := func(p Point) roi.Point { return roi.Point{X: p.X, Y: p.Y} }
@@ -90,7 +99,7 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int,
 	for k, p := range v {
 		frames[k] = roi.Frame{Centre: rp(p), X: fr.X, Y: fr.Y, Side: valleyField * D}
 	}
-	side := net.InputShape()[2]
+	side := pick[0].InputShape()[2]
 	in := make([]float32, side*side)
 	var out []float32
 	for k, g := range cutSquares(img, frames, side) {
@@ -98,11 +107,7 @@ func (wk *work) netValleys(img image.Image, v *[3]Point, centre Point, pass int,
 			in[i] = float32(b)
 		}
 		standardise(in)
-		nk := net
-		if wk.colour && pass > 0 && !open[k] {
-			nk = nets[3]
-		}
-		out, err = nk.Run(in, out)
+		out, err = pick[k].Run(in, out)
 		if err != nil {
 			return
 		}

@@ -156,7 +156,8 @@ def main():
     h, pix = h[keep], pix[keep]
     hv, pv = load(a.val)
     if a.closed:
-        hv, pv = hv[hv[:, 6] == 0], pv[hv[:, 6] == 0]
+        closed = hv[:, 6] == 0
+        hv, pv = hv[closed], pv[closed]
     print("train: %d valleys (%d kept)" % (len(keep), len(h)))
     net = Net(a.channels)
     opt = torch.optim.Adam(net.parameters(), 1e-3)
